@@ -1,0 +1,37 @@
+export type { EmbeddedVersionFrame } from "./embedded-version.js"
+export {
+  EMBEDDED_VERSION_HEADER_SIZE,
+  readEmbeddedVersion,
+  writeEmbeddedVersion,
+} from "./embedded-version.js"
+export {
+  LATEST_VERSION,
+  latest,
+  PROTOCOL_VERSIONS,
+  type ProtocolVersion,
+  schemas,
+  v1,
+  v2,
+  v3,
+} from "./gen/versions.js"
+export { fromJSON, type MessageTypeOptions, stringify, toJSON } from "./message-text.js"
+export { asUint8Array, type BytesLike } from "./runtime/bytes.js"
+export type {
+  EnumValueDescriptor,
+  FieldDescriptor,
+  PrimitiveKind,
+  SchemaDescriptor,
+  TypeDescriptor,
+  UnionMemberDescriptor,
+} from "./runtime/descriptor.js"
+export {
+  DecodeError,
+  EncodeError,
+  JsonMappingError,
+  TunnelwireError,
+  VersionError,
+} from "./runtime/errors.js"
+export { REDACTED, redactHeader } from "./runtime/header-redaction.js"
+export type { JsonValue } from "./runtime/json-mapping.js"
+export type { StringifyOptions } from "./runtime/stringify.js"
+export { inferRootType, isProtocolVersion, schemaOf } from "./schema-registry.js"

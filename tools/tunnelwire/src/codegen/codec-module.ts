@@ -1,0 +1,114 @@
+import {
+  type AliasedType,
+  type Ast,
+  Config,
+  configure,
+  normalize,
+  parse,
+  type Type,
+  transform,
+} from "@bare-ts/tools"
+import { generatedHeader } from "./generated-header.ts"
+
+const NODE_ASSERT_IMPORT = 'import assert from "node:assert/strict"\n'
+const FIXED_LENGTH_ASSERT =
+  /(function (write\w+)\(bc: bare\.ByteCursor, x: [^)]*\): void \{\n\s+)assert\(x\.byteLength === (\d+)\)/g
+const COLLECTION_LENGTH_READ = "const len = bare.readUintSafe(bc)"
+
+/**
+ * The bare-ts output for one schema (types, readers and writers), made safe for browsers and for
+ * hostile input:
+ * - the `node:assert` check on fixed-length data becomes a typed `EncodeError`;
+ * - every list and map length is checked against the bytes left before anything is allocated;
+ * - list items are read as `x[i]!`, so the output compiles under `noUncheckedIndexedAccess`.
+ */
+export function emitCodecModule(source: string, schemaPath: string): string {
+  const config = Config({ generator: "ts", lib: true, schema: schemaPath })
+  let code = transform(source, config)
+  const hasFixedData = code.includes(NODE_ASSERT_IMPORT)
+  code = code.replace(NODE_ASSERT_IMPORT, "")
+  code = code.replace(
+    FIXED_LENGTH_ASSERT,
+    (_match, head: string, writer: string, length: string) =>
+      `${head}checkFixedLength(x, ${length}, ${JSON.stringify(writer.slice("write".length))})`,
+  )
+  if (/\bassert\(/.test(code)) {
+    throw new Error(
+      `${schemaPath}: bare-ts emitted an assertion tunnelwire does not know how to map`,
+    )
+  }
+  code = boundCollectionLengths(code, parse(source, config), config)
+  code = code.replace(/\(bc, x\[i\]\)/g, "(bc, x[i]!)")
+  const imports: string[] = []
+  if (hasFixedData) imports.push("checkFixedLength")
+  if (code.includes("readCollectionLength(")) imports.push("readCollectionLength")
+  const runtimeImport =
+    imports.length > 0
+      ? `import { ${imports.join(", ")} } from "../../runtime/codec-checks.js"\n`
+      : ""
+  return `${generatedHeader(schemaPath)}${runtimeImport}${code}`
+}
+
+function boundCollectionLengths(code: string, ast: Ast, config: Config): string {
+  const normalized = normalize(configure(ast, config))
+  const symbols = new Map(normalized.defs.map((def) => [def.alias, def]))
+  let result = code
+  for (const def of normalized.defs) {
+    if (!def.internal || (def.type.tag !== "list" && def.type.tag !== "map")) continue
+    if (def.type.data !== null) continue // fixed-length lists carry no length prefix
+    const entrySize =
+      def.type.tag === "list"
+        ? minEncodedSize(def.type.types[0], symbols)
+        : minEncodedSize(def.type.types[0], symbols) + minEncodedSize(def.type.types[1], symbols)
+    const header = `function read${def.alias}(bc: bare.ByteCursor)`
+    const start = result.indexOf(header)
+    const read = result.indexOf(COLLECTION_LENGTH_READ, start)
+    if (start === -1 || read === -1) {
+      throw new Error(`bare-ts output has no length read for collection ${def.alias}`)
+    }
+    result =
+      result.slice(0, read) +
+      `const len = readCollectionLength(bc, ${entrySize})` +
+      result.slice(read + COLLECTION_LENGTH_READ.length)
+  }
+  return result
+}
+
+/** The fewest bytes a value of `type` can take on the wire. */
+export function minEncodedSize(type: Type, symbols: ReadonlyMap<string, AliasedType>): number {
+  switch (type.tag) {
+    case "alias": {
+      const target = symbols.get(type.data)
+      if (target === undefined) throw new Error(`unknown type ${type.data}`)
+      return minEncodedSize(target.type, symbols)
+    }
+    case "void":
+      return 0
+    case "bool":
+    case "u8":
+    case "i8":
+      return 1
+    case "u16":
+    case "i16":
+      return 2
+    case "u32":
+    case "i32":
+    case "f32":
+      return 4
+    case "u64":
+    case "i64":
+    case "f64":
+      return 8
+    case "data":
+      return type.data === null ? 1 : type.data.val
+    case "list":
+      return type.data === null ? 1 : type.data.val * minEncodedSize(type.types[0], symbols)
+    case "struct":
+      return type.types.reduce((sum, field) => sum + minEncodedSize(field, symbols), 0)
+    case "union":
+      return 1
+    default:
+      // uint, int, str, enum, optional, map: at least one varint or tag byte
+      return 1
+  }
+}

@@ -1,0 +1,93 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterEach, describe, expect, it, vi } from "vitest"
+import { GENERATED_MARK } from "../../codegen/generated-header.ts"
+import { projectLayout } from "../../schema/project-layout.ts"
+import { applyGeneration } from "./apply.ts"
+import { runGen } from "./command.ts"
+import { planGeneration } from "./plan.ts"
+
+const root = fileURLToPath(new URL("../../../../../", import.meta.url))
+const layout = projectLayout(root)
+
+function copyProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tunnelwire-gen-"))
+  cpSync(join(root, "schemas"), join(dir, "schemas"), { recursive: true })
+  cpSync(layout.genDir, projectLayout(dir).genDir, { recursive: true })
+  return dir
+}
+
+describe("tunnelwire gen", () => {
+  const temporary: string[] = []
+  afterEach(() => {
+    for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true })
+    vi.restoreAllMocks()
+  })
+
+  it("plans the same bytes every time", () => {
+    expect(planGeneration(layout)).toEqual(planGeneration(layout))
+  })
+
+  it("matches the committed generated code", () => {
+    const changes = applyGeneration(layout.genDir, planGeneration(layout), { dryRun: true })
+    expect(changes).toEqual({ written: [], removed: [] })
+  })
+
+  it("writes files that are marked generated and import nothing from node:", () => {
+    for (const file of planGeneration(layout)) {
+      expect(file.content.startsWith(GENERATED_MARK), file.path).toBe(true)
+      expect(file.content, file.path).not.toMatch(/from "node:|require\(/)
+    }
+  })
+
+  it("emits codec, schema and facade modules for every version", () => {
+    const names = planGeneration(layout).map((f) => f.path.slice(layout.genDir.length + 1))
+    expect(names.sort()).toEqual([
+      "v1/codec.ts",
+      "v1/index.ts",
+      "v1/schema.ts",
+      "v2/codec.ts",
+      "v2/index.ts",
+      "v2/schema.ts",
+      "v3/codec.ts",
+      "v3/index.ts",
+      "v3/schema.ts",
+      "versions.ts",
+    ])
+  })
+
+  it("--check exits 100 when a schema changed without regenerating, and 0 after gen", () => {
+    vi.spyOn(console, "log").mockImplementation(() => {})
+    vi.spyOn(console, "error").mockImplementation(() => {})
+    const dir = copyProject()
+    temporary.push(dir)
+    expect(runGen({ check: true, root: dir })).toBe(0)
+    const v3 = join(projectLayout(dir).schemaDir, "v3.bare")
+    writeFileSync(
+      v3,
+      readFileSync(v3, "utf8").replace(
+        "type ToServerStopping void",
+        "type ToServerStopping struct { reason: str }",
+      ),
+    )
+    expect(runGen({ check: true, root: dir })).toBe(100)
+    expect(runGen({ check: false, root: dir })).toBe(0)
+    expect(runGen({ check: true, root: dir })).toBe(0)
+    const codec = readFileSync(join(projectLayout(dir).genDir, "v3", "codec.ts"), "utf8")
+    expect(codec).toContain("readonly reason: string")
+  })
+
+  it("removes generated files of a schema version that no longer exists, and nothing else", () => {
+    vi.spyOn(console, "log").mockImplementation(() => {})
+    const dir = copyProject()
+    temporary.push(dir)
+    const genDir = projectLayout(dir).genDir
+    writeFileSync(join(genDir, "v3", "notes.ts"), "// hand-written, not generated\n")
+    writeFileSync(join(genDir, "v9.ts"), `${GENERATED_MARK} from an old schema\n`)
+    runGen({ check: false, root: dir })
+    expect(readFileSync(join(genDir, "v3", "notes.ts"), "utf8")).toContain("hand-written")
+    expect(() => readFileSync(join(genDir, "v9.ts"))).toThrow()
+  })
+})

@@ -1,0 +1,35 @@
+import { join, relative } from "node:path"
+import { emitCodecModule } from "../../codegen/codec-module.ts"
+import {
+  emitFacadeModule,
+  emitSchemaModule,
+  emitVersionsModule,
+} from "../../codegen/facade-module.ts"
+import { parseSchema } from "../../schema/parse-schema.ts"
+import { type ProjectLayout, readSchemaFiles } from "../../schema/project-layout.ts"
+
+export interface GeneratedFile {
+  readonly path: string
+  readonly content: string
+}
+
+/** Every file `tunnelwire gen` owns, with the content it must have. Pure: reads, never writes. */
+export function planGeneration(layout: ProjectLayout): GeneratedFile[] {
+  const schemaFiles = readSchemaFiles(layout)
+  const files: GeneratedFile[] = []
+  for (const file of schemaFiles) {
+    const displayPath = relative(layout.root, file.path).split("\\").join("/")
+    const parsed = parseSchema(file.source, displayPath, file.version)
+    const dir = join(layout.genDir, `v${file.version}`)
+    files.push(
+      { path: join(dir, "codec.ts"), content: emitCodecModule(file.source, displayPath) },
+      { path: join(dir, "schema.ts"), content: emitSchemaModule(parsed.descriptor, displayPath) },
+      { path: join(dir, "index.ts"), content: emitFacadeModule(parsed.descriptor, displayPath) },
+    )
+  }
+  files.push({
+    path: join(layout.genDir, "versions.ts"),
+    content: emitVersionsModule(schemaFiles.map((f) => f.version)),
+  })
+  return files
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "vitest"
+import { fingerprint } from "./fingerprint.ts"
+import { parseSchema } from "./parse-schema.ts"
+import { projectLayout, readSchemaFiles } from "./project-layout.ts"
+import { readVersionsLock } from "./versions-lock.ts"
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url))
+const layout = projectLayout(root)
+const referenceDir = new URL("../../test/fixtures/rivet-reference/", import.meta.url)
+
+for (const file of readSchemaFiles(layout)) {
+  describe(`schemas/runner-protocol/v${file.version}.bare`, () => {
+    const ours = parseSchema(file.source, file.path, file.version)
+
+    it("declares exactly the reference schema's types, fields, tags and enum values", () => {
+      const referenceSource = readFileSync(new URL(`v${file.version}.bare`, referenceDir), "utf8")
+      const reference = parseSchema(referenceSource, "reference.bare", file.version)
+      expect(ours.descriptor.types).toEqual(reference.descriptor.types)
+      expect([...ours.descriptor.roots].sort()).toEqual([...reference.descriptor.roots].sort())
+    })
+
+    it("has the four root types that travel on their own", () => {
+      expect([...ours.descriptor.roots].sort()).toEqual([
+        "ToClient",
+        "ToGateway",
+        "ToServer",
+        "ToServerlessServer",
+      ])
+    })
+
+    it("still has the fingerprint pinned in versions.json", () => {
+      const lock = readVersionsLock(layout.lockFile)
+      expect(lock.released[String(file.version)]?.fingerprint).toBe(fingerprint(ours.descriptor))
+    })
+  })
+}
+
+describe("fingerprint", () => {
+  const base = "type A struct { x: u8 }\ntype B union { A | C }\ntype C void\n"
+  const of = (source: string) => fingerprint(parseSchema(source, "t.bare", 1).descriptor)
+
+  it("ignores comments, whitespace and declaration order", () => {
+    const reordered =
+      "# a comment\ntype C void\n\ntype B union {\n  A |\n  C\n}\ntype A struct {\n  x: u8\n}\n"
+    expect(of(reordered)).toBe(of(base))
+  })
+
+  it("changes when a union member moves, which shifts tags on the wire", () => {
+    expect(of(base.replace("A | C", "C | A"))).not.toBe(of(base))
+  })
+
+  it("changes when a field is renamed, which changes the generated TypeScript", () => {
+    expect(of(base.replace("x: u8", "y: u8"))).not.toBe(of(base))
+  })
+})
+
+describe("parseSchema positions", () => {
+  it("records file:line:column of types and fields for messages that cite them", () => {
+    const parsed = parseSchema("type A struct {\n  first: u8\n  second: str\n}\n", "a.bare", 1)
+    expect(parsed.positions.get("A")).toEqual({ file: "a.bare", line: 1, column: 1 })
+    expect(parsed.positions.get("A.second")).toEqual({ file: "a.bare", line: 3, column: 3 })
+  })
+})

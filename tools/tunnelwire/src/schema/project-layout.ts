@@ -1,0 +1,61 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { dirname, join, resolve } from "node:path"
+
+/** Where a tunnelwire project keeps its schemas, its versions lock and its generated code. */
+export interface ProjectLayout {
+  readonly root: string
+  readonly schemaDir: string
+  readonly lockFile: string
+  readonly genDir: string
+  readonly migrationsDir: string
+}
+
+const SCHEMA_DIR = join("schemas", "runner-protocol")
+
+export function projectLayout(root: string): ProjectLayout {
+  return {
+    root,
+    schemaDir: join(root, SCHEMA_DIR),
+    lockFile: join(root, SCHEMA_DIR, "versions.json"),
+    genDir: join(root, "packages", "protocol", "src", "gen"),
+    migrationsDir: join(root, "packages", "protocol", "src", "migrations"),
+  }
+}
+
+/** Walks up from `start` to the directory holding `schemas/runner-protocol`. */
+export function findProjectRoot(start: string = process.cwd()): string {
+  let dir = resolve(start)
+  for (;;) {
+    if (existsSync(join(dir, SCHEMA_DIR))) return dir
+    const parent = dirname(dir)
+    if (parent === dir) {
+      throw new Error(`no ${SCHEMA_DIR} directory in ${start} or any parent`)
+    }
+    dir = parent
+  }
+}
+
+export interface SchemaFile {
+  readonly version: number
+  readonly path: string
+  readonly source: string
+}
+
+/** Every `vN.bare` of the project, by ascending version; versions must run 1, 2, … without gaps. */
+export function readSchemaFiles(layout: ProjectLayout): SchemaFile[] {
+  const files = readdirSync(layout.schemaDir)
+    .map((name) => ({ name, match: /^v([1-9]\d*)\.bare$/.exec(name) }))
+    .filter((entry) => entry.match !== null)
+    .map((entry) => {
+      const path = join(layout.schemaDir, entry.name)
+      return { version: Number(entry.match![1]), path, source: readFileSync(path, "utf8") }
+    })
+    .sort((a, b) => a.version - b.version)
+  files.forEach((file, i) => {
+    if (file.version !== i + 1) {
+      throw new Error(`schema versions must run from v1 without gaps; v${i + 1}.bare is missing`)
+    }
+  })
+  if (files.length === 0) throw new Error(`no vN.bare schema in ${layout.schemaDir}`)
+  return files
+}

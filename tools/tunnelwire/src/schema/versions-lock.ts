@@ -1,0 +1,35 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
+
+/**
+ * `versions.json`: which schema versions are released, and the fingerprint each had when it was
+ * released. A released version is frozen: `tunnelwire check` fails when its fingerprint moves.
+ */
+export interface VersionsLock {
+  readonly released: Readonly<Record<string, { readonly fingerprint: string }>>
+}
+
+export function readVersionsLock(path: string): VersionsLock {
+  if (!existsSync(path)) return { released: {} }
+  const parsed: unknown = JSON.parse(readFileSync(path, "utf8"))
+  if (typeof parsed !== "object" || parsed === null || !("released" in parsed)) {
+    throw new Error(`${path}: expected an object with a "released" map`)
+  }
+  return parsed as VersionsLock
+}
+
+export function formatVersionsLock(lock: VersionsLock): string {
+  const released = Object.fromEntries(
+    Object.entries(lock.released).sort(([a], [b]) => Number(a) - Number(b)),
+  )
+  return `${JSON.stringify({ released }, null, 2)}\n`
+}
+
+export function writeVersionsLock(path: string, lock: VersionsLock): void {
+  writeFileSync(path, formatVersionsLock(lock))
+}
+
+export function releasedVersions(lock: VersionsLock): number[] {
+  return Object.keys(lock.released)
+    .map(Number)
+    .sort((a, b) => a - b)
+}
