@@ -4,6 +4,7 @@ export {
   readEmbeddedVersion,
   writeEmbeddedVersion,
 } from "./embedded-version.js"
+export * from "./gen/versioned.js"
 export {
   LATEST_VERSION,
   latest,
@@ -15,6 +16,7 @@ export {
   v3,
 } from "./gen/versions.js"
 export { fromJSON, type MessageTypeOptions, stringify, toJSON } from "./message-text.js"
+export { NO_MESSAGE_INDEX } from "./migrations/v1-to-v2.js"
 export { asUint8Array, type BytesLike } from "./runtime/bytes.js"
 export type {
   EnumValueDescriptor,
@@ -33,5 +35,13 @@ export {
 } from "./runtime/errors.js"
 export { REDACTED, redactHeader } from "./runtime/header-redaction.js"
 export type { JsonValue } from "./runtime/json-mapping.js"
+export {
+  DowngradeError,
+  type DowngradeOptions,
+  type Loss,
+  type LossPolicy,
+  type MigrationContext,
+} from "./runtime/migration-context.js"
 export type { StringifyOptions } from "./runtime/stringify.js"
 export { inferRootType, isProtocolVersion, schemaOf } from "./schema-registry.js"
+export { type Capabilities, capabilities } from "./semantics/capabilities.js"

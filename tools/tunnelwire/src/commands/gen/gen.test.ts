@@ -42,9 +42,11 @@ describe("tunnelwire gen", () => {
     }
   })
 
-  it("emits codec, schema and facade modules for every version", () => {
+  it("emits codec, schema and facade modules for every version, and migrations between them", () => {
     const names = planGeneration(layout).map((f) => f.path.slice(layout.genDir.length + 1))
     expect(names.sort()).toEqual([
+      "migrations/v1-v2.ts",
+      "migrations/v2-v3.ts",
       "v1/codec.ts",
       "v1/index.ts",
       "v1/schema.ts",
@@ -54,6 +56,7 @@ describe("tunnelwire gen", () => {
       "v3/codec.ts",
       "v3/index.ts",
       "v3/schema.ts",
+      "versioned.ts",
       "versions.ts",
     ])
   })

@@ -5,6 +5,9 @@ import {
   emitSchemaModule,
   emitVersionsModule,
 } from "../../codegen/facade-module.ts"
+import { emitMigrationModule } from "../../codegen/migration-module.ts"
+import { emitVersionedModule } from "../../codegen/versioned-module.ts"
+import type { SchemaDescriptor } from "../../schema/model.ts"
 import { parseSchema } from "../../schema/parse-schema.ts"
 import { type ProjectLayout, readSchemaFiles } from "../../schema/project-layout.ts"
 
@@ -17,9 +20,11 @@ export interface GeneratedFile {
 export function planGeneration(layout: ProjectLayout): GeneratedFile[] {
   const schemaFiles = readSchemaFiles(layout)
   const files: GeneratedFile[] = []
+  const descriptors: SchemaDescriptor[] = []
   for (const file of schemaFiles) {
     const displayPath = relative(layout.root, file.path).split("\\").join("/")
     const parsed = parseSchema(file.source, displayPath, file.version)
+    descriptors.push(parsed.descriptor)
     const dir = join(layout.genDir, `v${file.version}`)
     files.push(
       { path: join(dir, "codec.ts"), content: emitCodecModule(file.source, displayPath) },
@@ -27,9 +32,18 @@ export function planGeneration(layout: ProjectLayout): GeneratedFile[] {
       { path: join(dir, "index.ts"), content: emitFacadeModule(parsed.descriptor, displayPath) },
     )
   }
-  files.push({
-    path: join(layout.genDir, "versions.ts"),
-    content: emitVersionsModule(schemaFiles.map((f) => f.version)),
-  })
+  for (const [older, newer] of descriptors.slice(1).map((d, i) => [descriptors[i]!, d] as const)) {
+    files.push({
+      path: join(layout.genDir, "migrations", `v${older.version}-v${newer.version}.ts`),
+      content: emitMigrationModule(older, newer),
+    })
+  }
+  files.push(
+    {
+      path: join(layout.genDir, "versions.ts"),
+      content: emitVersionsModule(schemaFiles.map((f) => f.version)),
+    },
+    { path: join(layout.genDir, "versioned.ts"), content: emitVersionedModule(descriptors) },
+  )
   return files
 }

@@ -1,0 +1,199 @@
+import type { SchemaDescriptor, TypeDescriptor } from "../schema/model.ts"
+import {
+  classifyTypeEvolution,
+  referencedNames,
+  sameShape,
+  type TypeEvolution,
+} from "../schema/type-evolution.ts"
+import { generatedHeader } from "./generated-header.ts"
+
+type Direction = "upgrade" | "downgrade"
+
+/** The hand-written converters module of an adjacent pair, relative to `src/`. */
+export function handWrittenMigrationPath(older: number): string {
+  return `migrations/v${older}-to-v${older + 1}.ts`
+}
+
+/** Types that need a person to write their converters between `older` and `newer`. */
+export function handWrittenTypes(older: SchemaDescriptor, newer: SchemaDescriptor): string[] {
+  return [...classifyTypeEvolution(older, newer)]
+    .filter(([, evolution]) => evolution === "changed")
+    .map(([name]) => name)
+}
+
+/**
+ * `gen/migrations/vA-vB.ts` for adjacent versions A and B = A + 1: a converter for every type both
+ * versions have, in both directions, typed end to end. Identical types pass through untouched;
+ * types whose references changed are rebuilt; unions convert member by member; the rest call the
+ * hand-written converters in `src/migrations/vA-to-vB.ts`, whose shape this module declares.
+ */
+export function emitMigrationModule(older: SchemaDescriptor, newer: SchemaDescriptor): string {
+  const evolution = classifyTypeEvolution(older, newer)
+  const shared = [...evolution].filter(([, e]) => e !== "added" && e !== "removed").map(([n]) => n)
+  const handWritten = shared.filter((name) => evolution.get(name) === "changed")
+  const a = older.version
+  const b = newer.version
+  const module = handWrittenMigrationPath(a).replace(/\.ts$/, ".js")
+  const lines: string[] = []
+  for (const direction of ["upgrade", "downgrade"] as const) {
+    const [from, to] = direction === "upgrade" ? ["older", "newer"] : ["newer", "older"]
+    const table = direction === "upgrade" ? "UpgradeTable" : "DowngradeTable"
+    lines.push(
+      `/** Every v${direction === "upgrade" ? `${a} → v${b}` : `${b} → v${a}`} converter, by type name. */`,
+      `export interface ${table} {`,
+      ...shared.map(
+        (name) => `  ${name}(value: ${from}.${name}, ctx: MigrationContext): ${to}.${name}`,
+      ),
+      "}",
+      "",
+      `/** The ${direction}s a person writes: one per type whose own shape changed. */`,
+      `export interface HandWritten${direction === "upgrade" ? "Upgrades" : "Downgrades"} {`,
+      ...handWritten.map(
+        (name) =>
+          `  ${name}(value: ${from}.${name}, ctx: MigrationContext, convert: ${table}): ${to}.${name}`,
+      ),
+      "}",
+      "",
+    )
+  }
+
+  for (const direction of ["upgrade", "downgrade"] as const) {
+    const context: EmitContext = { older, newer, evolution, direction }
+    const table = direction === "upgrade" ? "UpgradeTable" : "DowngradeTable"
+    lines.push(`export const ${direction}: ${table} = {`)
+    for (const name of shared) lines.push(`  ${name}: ${direction}${name},`)
+    lines.push("}", "")
+    for (const name of shared) lines.push(...emitConverter(context, name), "")
+  }
+  if (handWritten.length > 0) {
+    lines.unshift(
+      "// Typed here too, so a hand-written module without `satisfies` still cannot drift.",
+      "const handWrittenUpgrades: HandWrittenUpgrades = upgrades",
+      "const handWrittenDowngrades: HandWrittenDowngrades = downgrades",
+      "",
+    )
+  }
+  const body = lines.join("\n").trimEnd()
+  const helpers = ["mapEntries", "mapList", "mapOptional"].filter((h) => body.includes(`${h}(`))
+  const header = [
+    generatedHeader(`schemas/runner-protocol/v${a}.bare and v${b}.bare`).trimEnd(),
+    ...(handWritten.length > 0 ? [`import { downgrades, upgrades } from "../../${module}"`] : []),
+    `import { ${[...helpers, "type MigrationContext"].join(", ")} } from "../../runtime/migration-context.js"`,
+    `import type * as older from "../v${a}/codec.js"`,
+    `import type * as newer from "../v${b}/codec.js"`,
+    "",
+  ]
+  return `${header.join("\n")}\n${body}\n`
+}
+
+interface EmitContext {
+  readonly older: SchemaDescriptor
+  readonly newer: SchemaDescriptor
+  readonly evolution: ReadonlyMap<string, TypeEvolution>
+  readonly direction: Direction
+}
+
+function emitConverter(context: EmitContext, name: string): string[] {
+  const { direction, evolution } = context
+  const [from, to] = direction === "upgrade" ? ["older", "newer"] : ["newer", "older"]
+  const kind = evolution.get(name)
+  const signature = `function ${direction}${name}(value: ${from}.${name}, ctx: MigrationContext): ${to}.${name}`
+  switch (kind) {
+    case "identical":
+      return [`${signature} {`, "  return value", "}"]
+    case "changed": {
+      const table = direction === "upgrade" ? "handWrittenUpgrades" : "handWrittenDowngrades"
+      return [`${signature} {`, `  return ${table}.${name}(value, ctx, ${direction})`, "}"]
+    }
+    default: {
+      const source = sourceType(context, name)
+      const target = targetType(context, name)
+      if (source.kind === "union" && target.kind === "union") {
+        return [`${signature} {`, ...emitUnionBody(context, name, source, target), "}"]
+      }
+      return [`${signature} {`, `  return ${convertExpr(context, source, target, "value", 0)}`, "}"]
+    }
+  }
+}
+
+function emitUnionBody(
+  context: EmitContext,
+  name: string,
+  source: Extract<TypeDescriptor, { kind: "union" }>,
+  target: Extract<TypeDescriptor, { kind: "union" }>,
+): string[] {
+  const cases: string[] = []
+  for (const member of source.members) {
+    const counterpart = target.members.find((m) => m.name === member.name)
+    const tag = JSON.stringify(member.name)
+    if (counterpart === undefined) {
+      cases.push(
+        `    case ${tag}:`,
+        `      return ctx.unrepresentable({ type: ${JSON.stringify(name)}, member: ${JSON.stringify(String(member.name))} })`,
+      )
+    } else if (!passesThrough(context, member.type, counterpart.type)) {
+      const val = convertExpr(context, member.type, counterpart.type, "value.val", 0)
+      cases.push(`    case ${tag}:`, `      return { tag: ${tag}, val: ${val} }`)
+    }
+  }
+  if (cases.length === 0) return ["  return value"]
+  return ["  switch (value.tag) {", ...cases, "    default:", "      return value", "  }"]
+}
+
+function sourceType(context: EmitContext, name: string): TypeDescriptor {
+  const schema = context.direction === "upgrade" ? context.older : context.newer
+  return schema.types[name]!
+}
+
+function targetType(context: EmitContext, name: string): TypeDescriptor {
+  const schema = context.direction === "upgrade" ? context.newer : context.older
+  return schema.types[name]!
+}
+
+/** Whether a value of `source` is already a valid value of `target`, with nothing to convert. */
+function passesThrough(
+  context: EmitContext,
+  source: TypeDescriptor,
+  target: TypeDescriptor,
+): boolean {
+  return (
+    sameShape(source, target) &&
+    referencedNames(source).every((name) => context.evolution.get(name) === "identical")
+  )
+}
+
+/** A TypeScript expression converting `expr` of type `source` into `target`. */
+function convertExpr(
+  context: EmitContext,
+  source: TypeDescriptor,
+  target: TypeDescriptor,
+  expr: string,
+  depth: number,
+): string {
+  if (passesThrough(context, source, target)) return expr
+  const v = `v${depth}`
+  if (source.kind === "ref" && target.kind === "ref" && source.name === target.name) {
+    return `${context.direction}${source.name}(${expr}, ctx)`
+  }
+  if (source.kind === "optional" && target.kind === "optional") {
+    return `mapOptional(${expr}, (${v}) => ${convertExpr(context, source.of, target.of, v, depth + 1)})`
+  }
+  if (source.kind === "list" && target.kind === "list") {
+    return `mapList(${expr}, (${v}) => ${convertExpr(context, source.of, target.of, v, depth + 1)})`
+  }
+  if (source.kind === "map" && target.kind === "map") {
+    const key = convertExpr(context, source.key, target.key, `k${depth}`, depth + 1)
+    const value = convertExpr(context, source.value, target.value, v, depth + 1)
+    return `mapEntries(${expr}, (k${depth}) => ${key}, (${v}) => ${value})`
+  }
+  if (source.kind === "struct" && target.kind === "struct") {
+    const fields = target.fields.map((field, i) => {
+      const from = source.fields[i]!
+      return `${field.name}: ${convertExpr(context, from.type, field.type, `${expr}.${from.name}`, depth + 1)}`
+    })
+    return `{ ${fields.join(", ")} }`
+  }
+  throw new Error(
+    `cannot derive a converter from ${JSON.stringify(source)} to ${JSON.stringify(target)}`,
+  )
+}
