@@ -44,4 +44,4 @@ export {
 } from "./runtime/migration-context.js"
 export type { StringifyOptions } from "./runtime/stringify.js"
 export { inferRootType, isProtocolVersion, schemaOf } from "./schema-registry.js"
-export { type Capabilities, capabilities } from "./semantics/capabilities.js"
+export * from "./semantics/index.js"

@@ -1,3 +1,5 @@
+import { TOKEN_SUBPROTOCOL_PREFIX } from "../semantics/connection.js"
+
 const SECRET_HEADERS: ReadonlySet<string> = new Set([
   "authorization",
   "proxy-authorization",
@@ -5,8 +7,11 @@ const SECRET_HEADERS: ReadonlySet<string> = new Set([
   "set-cookie",
 ])
 const SECRET_HEADER_PATTERN = /token|secret|api-key|apikey|password/i
-/** The WebSocket subprotocol that carries the runner's token: `rivet_token.<token>`. */
-const TOKEN_SUBPROTOCOL = /(rivet_token\.)[^,\s]+/g
+/** The WebSocket subprotocol that carries a token: `rivet_token.<token>`. */
+const TOKEN_SUBPROTOCOL = new RegExp(
+  `(${TOKEN_SUBPROTOCOL_PREFIX.replace(".", "\\.")})[^,\\s]+`,
+  "g",
+)
 
 export const REDACTED = "<redacted>"
 

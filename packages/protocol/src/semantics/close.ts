@@ -1,0 +1,120 @@
+// Every WebSocket close the runner tunnel protocol uses, as data: one place defines each code and
+// reason string, and the runner, the gateway mock and the inspector import them from here.
+
+/** WebSocket close codes in use (RFC 6455 §7.4.1). */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policyViolation: 1008,
+  internalError: 1011,
+} as const
+
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]
+
+export interface CloseRule {
+  readonly code: number
+  readonly reason: string
+  /** Who closes with it, and when. */
+  readonly purpose: string
+}
+
+/** Closes initiated by the runner for one tunneled WebSocket. */
+export const RunnerClose = {
+  ackTimeout: {
+    code: CloseCode.internalError,
+    reason: "ws.ack_timeout",
+    purpose: "the gateway did not acknowledge a tunnel message in time",
+  },
+  messageIndexSkip: {
+    code: CloseCode.policyViolation,
+    reason: "ws.message_index_skip",
+    purpose: "a hibernatable socket received an index that skips ahead: a message was lost",
+  },
+  metaNotFoundDuringRestore: {
+    code: CloseCode.internalError,
+    reason: "ws.meta_not_found_during_restore",
+    purpose: "the gateway named a hibernating request the actor has no metadata for",
+  },
+  restoreError: {
+    code: CloseCode.internalError,
+    reason: "ws.restore_error",
+    purpose: "restoring a hibernating socket failed in the actor's hook",
+  },
+  staleMetadata: {
+    code: CloseCode.internalError,
+    reason: "ws.stale_metadata",
+    purpose: "the actor kept metadata for a socket the gateway no longer hibernates",
+  },
+  tunnelShutdown: {
+    code: CloseCode.goingAway,
+    reason: "ws.tunnel_shutdown",
+    purpose: "the runner is shutting down its tunnel",
+  },
+  actorStopped: {
+    code: CloseCode.goingAway,
+    reason: "actor.stopped",
+    purpose: "the actor stopped and the socket cannot hibernate",
+  },
+  duplicateOpen: {
+    code: CloseCode.policyViolation,
+    reason: "ws.duplicate_open",
+    purpose: "the gateway opened a request id that is already open",
+  },
+} as const satisfies Record<string, CloseRule>
+
+/** Closes the gateway applies to a client's WebSocket. */
+export const GatewayClose = {
+  closed: {
+    code: CloseCode.normal,
+    reason: "ws.closed",
+    purpose: "the actor closed the socket without a code or reason of its own",
+  },
+  downstreamClosed: {
+    code: CloseCode.goingAway,
+    reason: "ws.downstream_closed",
+    purpose: "the runner side went away and the socket cannot hibernate",
+  },
+  serviceUnavailable: {
+    code: CloseCode.internalError,
+    reason: "guard.websocket_service_unavailable",
+    purpose: "no runner can host the actor",
+  },
+  serviceTimeout: {
+    code: CloseCode.internalError,
+    reason: "guard.websocket_service_timeout",
+    purpose: "the actor did not accept the socket in time",
+  },
+  pendingLimitReached: {
+    code: CloseCode.internalError,
+    reason: "guard.websocket_pending_limit_reached",
+    purpose: "messages waiting for a hibernating actor exceeded their bound",
+  },
+} as const satisfies Record<string, CloseRule>
+
+/** The reason the runner's own WebSocket to the gateway closes with on graceful shutdown. */
+export const RUNNER_SHUTDOWN_REASON = "pegboard.runner_shutdown"
+
+/**
+ * The gateway's error-style close reason: `group.code#rayId`, where the ray id lets a client's
+ * report be matched with the gateway's logs.
+ */
+export function withRayId(reason: string, rayId: string): string {
+  return `${reason}#${rayId}`
+}
+
+/** The reason without its `#rayId` suffix, for comparing with the constants above. */
+export function withoutRayId(reason: string): string {
+  const hash = reason.indexOf("#")
+  return hash === -1 ? reason : reason.slice(0, hash)
+}
+
+/** What the gateway closes the client with when the actor closed with `code`/`reason` (or none). */
+export function clientCloseFor(
+  code: number | null,
+  reason: string | null,
+): {
+  code: number
+  reason: string
+} {
+  return { code: code ?? GatewayClose.closed.code, reason: reason ?? GatewayClose.closed.reason }
+}

@@ -1,0 +1,26 @@
+import { capabilities } from "./capabilities.js"
+
+/**
+ * The gateway's hibernation rule, defined once. Hibernation is the gateway's decision: a socket
+ * whose runner said `canHibernate: true` (on a version that can say it) stays open to the client
+ * when its actor sleeps or stops or its runner disconnects.
+ */
+export function keepsSocketWhileActorAway(socket: {
+  readonly version: number
+  readonly canHibernate: boolean
+}): boolean {
+  return capabilities(socket.version).canHibernate && socket.canHibernate
+}
+
+/**
+ * Whether a runner's `ToServerWebSocketClose` hibernates the socket instead of closing it:
+ * `canHibernate && close.hibernate` (`retry` in v2). Runners built on this SDK always send
+ * `false`; the gateway still honours `true` from other runners.
+ */
+export function closeHibernates(socket: {
+  readonly version: number
+  readonly canHibernate: boolean
+  readonly closeHibernate: boolean
+}): boolean {
+  return keepsSocketWhileActorAway(socket) && socket.closeHibernate
+}

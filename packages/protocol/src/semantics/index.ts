@@ -1,0 +1,31 @@
+export { type Capabilities, capabilities } from "./capabilities.js"
+export {
+  CloseCode,
+  type CloseCodeValue,
+  type CloseRule,
+  clientCloseFor,
+  GatewayClose,
+  RUNNER_SHUTDOWN_REASON,
+  RunnerClose,
+  withoutRayId,
+  withRayId,
+} from "./close.js"
+export {
+  parseRunnerConnectUrl,
+  RIVET_SUBPROTOCOL,
+  RUNNER_CONNECT_PATH,
+  type RunnerConnectParams,
+  runnerConnectUrl,
+  runnerSubprotocols,
+  TOKEN_SUBPROTOCOL_PREFIX,
+  tokenFromSubprotocols,
+} from "./connection.js"
+export { closeHibernates, keepsSocketWhileActorAway } from "./hibernation.js"
+export { ID_LENGTH, idKey, newId } from "./ids.js"
+export {
+  classifyIndex,
+  INDEX_SPACE,
+  indexDistance,
+  isNewerIndex,
+  nextIndex,
+} from "./message-index.js"

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest"
+import {
+  capabilities,
+  classifyIndex,
+  closeHibernates,
+  GatewayClose,
+  indexDistance,
+  isNewerIndex,
+  keepsSocketWhileActorAway,
+  nextIndex,
+  parseRunnerConnectUrl,
+  RunnerClose,
+  runnerConnectUrl,
+  runnerSubprotocols,
+  tokenFromSubprotocols,
+  VersionError,
+  withoutRayId,
+  withRayId,
+} from "../src/index.js"
+
+describe("u16 message indexes", () => {
+  it("wrap from 65535 to 0", () => {
+    expect(nextIndex(65_535)).toBe(0)
+    expect(nextIndex(41)).toBe(42)
+    expect(indexDistance(65_530, 4)).toBe(10)
+  })
+
+  it("call an index newer when it is less than half the space ahead, across the wrap", () => {
+    expect(isNewerIndex(0, 65_535)).toBe(true)
+    expect(isNewerIndex(65_535, 0)).toBe(false)
+    expect(isNewerIndex(5, 5)).toBe(false)
+    expect(isNewerIndex(0x7fff, 0)).toBe(true)
+    expect(isNewerIndex(0x8000, 0)).toBe(false)
+  })
+
+  it("classify the next index, a duplicate and a skip", () => {
+    expect(classifyIndex(null, 17)).toBe("next")
+    expect(classifyIndex(65_535, 0)).toBe("next")
+    expect(classifyIndex(10, 10)).toBe("duplicate")
+    expect(classifyIndex(10, 3)).toBe("duplicate")
+    expect(classifyIndex(10, 12)).toBe("skip")
+    expect(classifyIndex(65_535, 1)).toBe("skip")
+  })
+})
+
+describe("capabilities, read off each version's schema", () => {
+  it("v1 has no index, no ack and no hibernation", () => {
+    expect(Object.values(capabilities(1)).every((value) => value === false)).toBe(true)
+  })
+
+  it("v2 adds indexes, acks, canHibernate, the close flag and lastMsgIndex", () => {
+    expect(capabilities(2)).toEqual({
+      messageIndex: true,
+      webSocketMessageAck: true,
+      canHibernate: true,
+      closeHibernateFlag: true,
+      restoreHibernatingOnStart: false,
+      lastMsgIndexOnOpen: true,
+    })
+  })
+
+  it("v3 restores hibernating requests on start and drops lastMsgIndex", () => {
+    expect(capabilities(3)).toMatchObject({
+      restoreHibernatingOnStart: true,
+      lastMsgIndexOnOpen: false,
+    })
+  })
+
+  it("refuse an unknown version", () => {
+    expect(() => capabilities(9)).toThrow(VersionError)
+  })
+})
+
+describe("the gateway's hibernation rule", () => {
+  it("keeps a socket only when the runner allowed it on a version that can say so", () => {
+    expect(keepsSocketWhileActorAway({ version: 3, canHibernate: true })).toBe(true)
+    expect(keepsSocketWhileActorAway({ version: 3, canHibernate: false })).toBe(false)
+    expect(keepsSocketWhileActorAway({ version: 1, canHibernate: true })).toBe(false)
+  })
+
+  it("hibernates on a runner close only for canHibernate && close.hibernate", () => {
+    expect(closeHibernates({ version: 2, canHibernate: true, closeHibernate: true })).toBe(true)
+    expect(closeHibernates({ version: 2, canHibernate: true, closeHibernate: false })).toBe(false)
+    expect(closeHibernates({ version: 3, canHibernate: false, closeHibernate: true })).toBe(false)
+  })
+})
+
+describe("close rules", () => {
+  it("close an index skip with 1008 ws.message_index_skip", () => {
+    expect(RunnerClose.messageIndexSkip).toMatchObject({
+      code: 1008,
+      reason: "ws.message_index_skip",
+    })
+  })
+
+  it("default an actor's bare close to 1000 ws.closed", () => {
+    expect(GatewayClose.closed).toMatchObject({ code: 1000, reason: "ws.closed" })
+  })
+
+  it("never reuse a reason string for two rules", () => {
+    const reasons = [...Object.values(RunnerClose), ...Object.values(GatewayClose)].map(
+      (r) => r.reason,
+    )
+    expect(new Set(reasons).size).toBe(reasons.length)
+  })
+
+  it("append and strip a ray id", () => {
+    const reason = withRayId(GatewayClose.serviceTimeout.reason, "r4y")
+    expect(reason).toBe("guard.websocket_service_timeout#r4y")
+    expect(withoutRayId(reason)).toBe(GatewayClose.serviceTimeout.reason)
+  })
+})
+
+describe("the runner connect URL", () => {
+  it("carries version, namespace and runner key in the query", () => {
+    const url = runnerConnectUrl("http://127.0.0.1:6420", {
+      protocolVersion: 2,
+      namespace: "default",
+      runnerKey: "k 1",
+    })
+    expect(url).toBe(
+      "ws://127.0.0.1:6420/runners/connect?protocol_version=2&namespace=default&runner_key=k+1",
+    )
+    expect(parseRunnerConnectUrl(new URL(url))).toEqual({
+      ok: true,
+      params: { protocolVersion: 2, namespace: "default", runnerKey: "k 1" },
+    })
+  })
+
+  it("is refused without a valid version", () => {
+    const parsed = parseRunnerConnectUrl(
+      new URL("ws://h/runners/connect?protocol_version=x&namespace=n&runner_key=k"),
+    )
+    expect(parsed).toEqual({ ok: false, error: "protocol_version must be a positive integer" })
+  })
+
+  it("carries the token as a rivet_token. subprotocol", () => {
+    expect(runnerSubprotocols("s3cret")).toEqual(["rivet", "rivet_token.s3cret"])
+    expect(tokenFromSubprotocols(["rivet", "rivet_token.s3cret"])).toBe("s3cret")
+    expect(tokenFromSubprotocols(["rivet"])).toBeUndefined()
+  })
+})
