@@ -20,14 +20,24 @@ export const upgrades = {
   ToServerWebSocketClose: (value) => ({ code: value.code, reason: value.reason, retry: false }),
 } satisfies HandWrittenUpgrades
 
+// Every downgrade either survives the way back up exactly or reports a loss: a field v1 lacks is
+// dropped silently only while it holds the value the upgrade would fill in again.
 export const downgrades = {
-  /** Drops `index`: v1 runners neither validate nor acknowledge indexes. */
-  ToClientWebSocketMessage: (value) => ({ data: value.data, binary: value.binary }),
+  /** Drops `index`. A gateway talking to v1 sends index 0 (v1 has no order to keep). */
+  ToClientWebSocketMessage: (value, ctx) => {
+    if (value.index !== 0) {
+      ctx.loss({
+        type: "ToClientWebSocketMessage",
+        field: "index",
+        reason: `v1 cannot carry message index ${value.index}`,
+      })
+    }
+    return { data: value.data, binary: value.binary }
+  },
 
   /**
-   * Drops `canHibernate` and `lastMsgIndex`. Dropping `canHibernate: true` changes meaning (the
-   * gateway would treat the socket as hibernatable), so it is a loss; `lastMsgIndex` only means
-   * something for a hibernatable socket.
+   * Drops `canHibernate` and `lastMsgIndex`. `canHibernate: true` would let the gateway keep a
+   * socket a v1 runner cannot restore, and a `lastMsgIndex` means a resume v1 cannot do.
    */
   ToServerWebSocketOpen: (value, ctx) => {
     if (value.canHibernate) {
@@ -35,6 +45,13 @@ export const downgrades = {
         type: "ToServerWebSocketOpen",
         field: "canHibernate",
         reason: "v1 cannot hibernate a WebSocket",
+      })
+    }
+    if (value.lastMsgIndex !== NO_MESSAGE_INDEX) {
+      ctx.loss({
+        type: "ToServerWebSocketOpen",
+        field: "lastMsgIndex",
+        reason: "v1 cannot resume a WebSocket from a message index",
       })
     }
     return null
