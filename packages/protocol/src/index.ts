@@ -10,6 +10,7 @@ export {
   latest,
   PROTOCOL_VERSIONS,
   type ProtocolVersion,
+  rootTypesByVersion,
   schemas,
   v1,
   v2,

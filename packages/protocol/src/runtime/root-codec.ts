@@ -40,6 +40,35 @@ export function encodeRoot<T>(
   }
 }
 
+/**
+ * Writes `value` straight into `target` from offset 0 and returns the number of bytes written:
+ * no allocation at all, for senders that reuse their buffers. A message that does not fit is an
+ * `EncodeError` (and `target` may hold a partial write).
+ */
+export function encodeRootInto<T>(
+  write: (bc: bare.ByteCursor, value: T) => void,
+  value: T,
+  target: Uint8Array,
+  type: string,
+  version: number,
+): number {
+  const bc = new bare.ByteCursor(target, CONFIG)
+  try {
+    write(bc, value)
+  } catch (error) {
+    throw toEncodeError(error, type, version)
+  }
+  // bare-ts grows into a new buffer when the message does not fit.
+  if (bc.bytes !== target) {
+    throw new EncodeError({
+      type,
+      version,
+      reason: `needs ${bc.offset} bytes, the target has ${target.length}`,
+    })
+  }
+  return bc.offset
+}
+
 /** Reads one whole message; trailing bytes are an error. Accepts any `BytesLike` without copying. */
 export function decodeRoot<T>(
   read: (bc: bare.ByteCursor) => T,

@@ -54,16 +54,16 @@ function boundCollectionLengths(code: string, ast: Ast, config: Config): string 
   const symbols = new Map(normalized.defs.map((def) => [def.alias, def]))
   let result = code
   for (const def of normalized.defs) {
-    if (!def.internal || (def.type.tag !== "list" && def.type.tag !== "map")) continue
+    if (def.type.tag !== "list" && def.type.tag !== "map") continue
     if (def.type.data !== null) continue // fixed-length lists carry no length prefix
     const entrySize =
       def.type.tag === "list"
         ? minEncodedSize(def.type.types[0], symbols)
         : minEncodedSize(def.type.types[0], symbols) + minEncodedSize(def.type.types[1], symbols)
-    const header = `function read${def.alias}(bc: bare.ByteCursor)`
-    const start = result.indexOf(header)
+    const start = result.indexOf(`function read${def.alias}(bc: bare.ByteCursor)`)
+    const end = result.indexOf("\n}\n", start)
     const read = result.indexOf(COLLECTION_LENGTH_READ, start)
-    if (start === -1 || read === -1) {
+    if (start === -1 || read === -1 || read > end) {
       throw new Error(`bare-ts output has no length read for collection ${def.alias}`)
     }
     result =

@@ -1422,7 +1422,7 @@ export function writeToServerInit(bc: bare.ByteCursor, x: ToServerInit): void {
 export type ToServerEvents = readonly EventWrapper[]
 
 export function readToServerEvents(bc: bare.ByteCursor): ToServerEvents {
-    const len = bare.readUintSafe(bc)
+    const len = readCollectionLength(bc, 9)
     if (len === 0) {
         return []
     }
@@ -1603,7 +1603,7 @@ export function writeToClientInit(bc: bare.ByteCursor, x: ToClientInit): void {
 export type ToClientCommands = readonly CommandWrapper[]
 
 export function readToClientCommands(bc: bare.ByteCursor): ToClientCommands {
-    const len = bare.readUintSafe(bc)
+    const len = readCollectionLength(bc, 9)
     if (len === 0) {
         return []
     }
