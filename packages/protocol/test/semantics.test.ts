@@ -10,6 +10,7 @@ import {
   nextIndex,
   parseRunnerConnectUrl,
   RunnerClose,
+  RunnerConnectionClose,
   runnerConnectUrl,
   runnerSubprotocols,
   tokenFromSubprotocols,
@@ -98,9 +99,11 @@ describe("close rules", () => {
   })
 
   it("never reuse a reason string for two rules", () => {
-    const reasons = [...Object.values(RunnerClose), ...Object.values(GatewayClose)].map(
-      (r) => r.reason,
-    )
+    const reasons = [
+      ...Object.values(RunnerClose),
+      ...Object.values(GatewayClose),
+      ...Object.values(RunnerConnectionClose),
+    ].map((r) => r.reason)
     expect(new Set(reasons).size).toBe(reasons.length)
   })
 

@@ -5,6 +5,8 @@
 export const CloseCode = {
   normal: 1000,
   goingAway: 1001,
+  protocolError: 1002,
+  invalidPayload: 1007,
   policyViolation: 1008,
   internalError: 1011,
 } as const
@@ -88,6 +90,35 @@ export const GatewayClose = {
     code: CloseCode.internalError,
     reason: "guard.websocket_pending_limit_reached",
     purpose: "messages waiting for a hibernating actor exceeded their bound",
+  },
+  shutdown: {
+    code: CloseCode.goingAway,
+    reason: "gateway.shutdown",
+    purpose: "the gateway is stopping; applies to client sockets and runner connections alike",
+  },
+} as const satisfies Record<string, CloseRule>
+
+/** Closes the gateway applies to a runner's own connection (not to one tunneled socket). */
+export const RunnerConnectionClose = {
+  initTimeout: {
+    code: CloseCode.policyViolation,
+    reason: "runner.init_timeout",
+    purpose: "the runner sent no ToServerInit in time after connecting",
+  },
+  protocolViolation: {
+    code: CloseCode.protocolError,
+    reason: "runner.protocol_violation",
+    purpose: "a message out of order: anything before ToServerInit, a second one, or a text frame",
+  },
+  malformedFrame: {
+    code: CloseCode.invalidPayload,
+    reason: "runner.malformed_frame",
+    purpose: "a frame that does not decode as a ToServer of the connection's protocol version",
+  },
+  evicted: {
+    code: CloseCode.normal,
+    reason: "runner.evicted",
+    purpose: "a newer connection with the same runner key replaced this one: do not reconnect",
   },
 } as const satisfies Record<string, CloseRule>
 

@@ -7,6 +7,7 @@ export {
   GatewayClose,
   RUNNER_SHUTDOWN_REASON,
   RunnerClose,
+  RunnerConnectionClose,
   withoutRayId,
   withRayId,
 } from "./close.js"
