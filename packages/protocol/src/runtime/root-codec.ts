@@ -40,6 +40,8 @@ export function encodeRoot<T>(
   }
 }
 
+let lastIntoCursor: bare.ByteCursor | undefined
+
 /**
  * Writes `value` straight into `target` from offset 0 and returns the number of bytes written:
  * no allocation at all, for senders that reuse their buffers. A message that does not fit is an
@@ -52,7 +54,10 @@ export function encodeRootInto<T>(
   type: string,
   version: number,
 ): number {
-  const bc = new bare.ByteCursor(target, CONFIG)
+  // Senders that reuse one buffer get its cursor back instead of a new cursor and DataView.
+  const bc = lastIntoCursor?.bytes === target ? lastIntoCursor : new bare.ByteCursor(target, CONFIG)
+  bc.offset = 0
+  lastIntoCursor = bc
   try {
     write(bc, value)
   } catch (error) {
