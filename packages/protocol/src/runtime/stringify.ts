@@ -84,7 +84,7 @@ function show(
       const shown = items
         .slice(0, settings.maxEntries)
         .map((item) => show(schema, resolved.of, item, settings, undefined))
-      return `[${shown.join(", ")}${more(items.length, settings.maxEntries)}]`
+      return `${typeName ?? ""}[${shown.join(", ")}${more(items.length, settings.maxEntries)}]`
     }
     case "map": {
       const map = value as ReadonlyMap<unknown, unknown>
@@ -98,7 +98,7 @@ function show(
             : show(schema, resolved.value, entry, settings, undefined)
         shown.push(`${show(schema, resolved.key, key, settings, undefined)}: ${entryText}`)
       }
-      return `{${shown.join(", ")}${more(map.size, settings.maxEntries)}}`
+      return `${typeName ?? ""}{${shown.join(", ")}${more(map.size, settings.maxEntries)}}`
     }
     case "struct": {
       const record = value as Readonly<Record<string, unknown>>
