@@ -20,6 +20,8 @@ const COLLECTION_LENGTH_READ = "const len = bare.readUintSafe(bc)"
  * hostile input:
  * - the `node:assert` check on fixed-length data becomes a typed `EncodeError`;
  * - every list and map length is checked against the bytes left before anything is allocated;
+ * - strings and data are read by runtime readers that report a bad length prefix or bad UTF-8
+ *   at the byte where it starts (bare-ts can report a point before the message);
  * - list items are read as `x[i]!`, so the output compiles under `noUncheckedIndexedAccess`.
  */
 export function emitCodecModule(source: string, schemaPath: string): string {
@@ -38,10 +40,14 @@ export function emitCodecModule(source: string, schemaPath: string): string {
     )
   }
   code = boundCollectionLengths(code, parse(source, config), config)
+  code = code.replace(/\bbare\.readString\(bc\)/g, "readLengthPrefixedString(bc)")
+  code = code.replace(/\bbare\.readData\(bc\)/g, "readLengthPrefixedData(bc)")
   code = code.replace(/\(bc, x\[i\]\)/g, "(bc, x[i]!)")
   const imports: string[] = []
   if (hasFixedData) imports.push("checkFixedLength")
   if (code.includes("readCollectionLength(")) imports.push("readCollectionLength")
+  if (code.includes("readLengthPrefixedData(")) imports.push("readLengthPrefixedData")
+  if (code.includes("readLengthPrefixedString(")) imports.push("readLengthPrefixedString")
   const runtimeImport =
     imports.length > 0
       ? `import { ${imports.join(", ")} } from "../../runtime/codec-checks.js"\n`
