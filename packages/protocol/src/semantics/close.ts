@@ -6,6 +6,8 @@ export const CloseCode = {
   normal: 1000,
   goingAway: 1001,
   protocolError: 1002,
+  /** Reported by a close event when the closer gave no code; never sent in a close frame. */
+  noStatusReceived: 1005,
   invalidPayload: 1007,
   policyViolation: 1008,
   internalError: 1011,
@@ -61,6 +63,21 @@ export const RunnerClose = {
     code: CloseCode.policyViolation,
     reason: "ws.duplicate_open",
     purpose: "the gateway opened a request id that is already open",
+  },
+  actorNotFound: {
+    code: CloseCode.internalError,
+    reason: "ws.actor_not_found",
+    purpose: "the gateway opened a socket to an actor this runner is not running",
+  },
+  handlerError: {
+    code: CloseCode.internalError,
+    reason: "ws.handler_error",
+    purpose: "the actor has no WebSocket handler, or its handler threw while accepting the socket",
+  },
+  outboundBufferFull: {
+    code: CloseCode.internalError,
+    reason: "ws.outbound_buffer_full",
+    purpose: "the actor sent more than the runner holds while the gateway is unreachable or slow",
   },
 } as const satisfies Record<string, CloseRule>
 
