@@ -1,0 +1,284 @@
+import { capabilities, latest } from "@tunnelwire/protocol"
+import type { RunnerConnection } from "../runners/runner-connection.js"
+import type { Tap } from "../tap/tap.js"
+import { KvStore } from "./kv-store.js"
+
+export type ActorState = "stopped" | "starting" | "running" | "stopping"
+
+/** Something tunneled to an actor that lives longer than one runner: a client WebSocket. */
+export interface ActorSocket {
+  readonly requestId: ArrayBuffer
+  readonly hibernating: boolean
+  /** Hibernating with messages the actor has not received: the actor must run again. */
+  readonly wantsWake: boolean
+  /** The actor runs on `connection`; `restored` when its start command named this socket. */
+  actorRunning(connection: RunnerConnection, restored: boolean): void
+  /** The actor was asked to stop: hibernatable sockets stop forwarding and start buffering. */
+  actorStopping(): void
+  /** The actor is no longer hosted by its runner. */
+  actorGone(): void
+  /** The actor was destroyed. */
+  destroyed(): void
+}
+
+/** An HTTP exchange in flight: it cannot outlive its actor's run. */
+export interface ActorExchange {
+  actorGone(): void
+}
+
+export interface ActorHost {
+  readonly tap: Tap
+  pickRunner(actor: Actor): RunnerConnection | null
+  sendCommand(connection: RunnerConnection, command: latest.Command): void
+}
+
+export interface ActorSpec {
+  readonly name: string
+  readonly key: string | null
+  readonly namespace: string
+  /** Only runners with this name may host it; any runner when null. */
+  readonly runnerName: string | null
+  readonly input: ArrayBuffer | null
+}
+
+/** Why `whenRunning` gave up: nothing could host the actor, or it did not start in time. */
+export class ActorUnavailableError extends Error {
+  override name = "ActorUnavailableError"
+  readonly actorId: string
+  readonly reason: "noRunner" | "startTimeout" | "destroyed" | "failed"
+
+  constructor(actorId: string, reason: ActorUnavailableError["reason"]) {
+    super(`actor ${actorId} is unavailable (${reason})`)
+    this.actorId = actorId
+    this.reason = reason
+  }
+}
+
+interface Waiter {
+  resolve(connection: RunnerConnection): void
+  reject(error: ActorUnavailableError): void
+  timer: NodeJS.Timeout
+}
+
+/**
+ * An actor as the gateway sees it: which runner hosts it, in which generation, and everything
+ * tunneled to it. It starts on demand and may sleep; its sockets decide for themselves whether
+ * they survive that (the hibernation rule lives in the protocol package).
+ */
+export class Actor {
+  readonly id: string
+  readonly spec: ActorSpec
+  readonly createTs = BigInt(Date.now())
+  readonly kv = new KvStore()
+  readonly sockets = new Set<ActorSocket>()
+  readonly exchanges = new Set<ActorExchange>()
+  state: ActorState = "stopped"
+  /** How it last stopped: put to sleep, stopped, or crashed (a runner reported an error). */
+  rest: "new" | "sleeping" | "stopped" | "crashed" = "new"
+  generation = 0
+  runner: RunnerConnection | null = null
+  #destroyed = false
+  #wakeRequested = false
+  #restoring = new Set<ActorSocket>()
+  readonly #waiters = new Set<Waiter>()
+  readonly #host: ActorHost
+  #alarm: NodeJS.Timeout | undefined
+
+  constructor(id: string, spec: ActorSpec, host: ActorHost) {
+    this.id = id
+    this.spec = spec
+    this.#host = host
+  }
+
+  /** The runner hosting the actor once it runs; starts it (on demand) when it does not. */
+  whenRunning(timeoutMs: number): Promise<RunnerConnection> {
+    if (this.state === "running" && this.runner !== null) return Promise.resolve(this.runner)
+    if (this.#destroyed) return Promise.reject(new ActorUnavailableError(this.id, "destroyed"))
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.#waiters.delete(waiter)
+          const cause = this.state === "stopped" ? "noRunner" : "startTimeout"
+          reject(new ActorUnavailableError(this.id, cause))
+        }, timeoutMs),
+      }
+      this.#waiters.add(waiter)
+      this.#tryStart()
+    })
+  }
+
+  /** Starts the actor when it is not running, now or as soon as a runner can host it. */
+  wake(): void {
+    if (this.#destroyed || this.state === "running") return
+    this.#wakeRequested = true
+    this.#tryStart()
+  }
+
+  /** Asks its runner to stop it; hibernatable sockets stay open to their clients. */
+  sleep(): void {
+    if (this.state !== "running" && this.state !== "starting") return
+    this.#wakeRequested = false
+    this.#stop("sleeping")
+  }
+
+  /** A runner became available: start the actor if something is waiting for it. */
+  runnerAvailable(): void {
+    this.#tryStart()
+  }
+
+  stateUpdate(connection: RunnerConnection, generation: number, state: latest.ActorState): void {
+    if (connection !== this.runner || generation !== this.generation) return
+    if (state.tag === "ActorStateRunning") {
+      if (this.state !== "starting") return
+      this.state = "running"
+      this.#wakeRequested = false
+      this.#emit("running")
+      const restoring = this.#restoring
+      this.#restoring = new Set()
+      for (const socket of [...this.sockets]) {
+        if (socket.hibernating) socket.actorRunning(connection, restoring.has(socket))
+      }
+      for (const waiter of [...this.#waiters]) {
+        clearTimeout(waiter.timer)
+        this.#waiters.delete(waiter)
+        waiter.resolve(connection)
+      }
+      return
+    }
+    const failedToStart = this.state === "starting"
+    const crashed = state.val.code === latest.StopCode.Error
+    const asked = this.state === "stopping" && this.rest !== "new" ? this.rest : "stopped"
+    this.#left(crashed ? "crashed" : asked)
+    if (failedToStart && crashed) {
+      // A start that crashes is not retried in a loop: waiters fail, a later demand tries again.
+      this.#wakeRequested = false
+      this.#rejectAll("failed")
+      return
+    }
+    this.#tryStart()
+  }
+
+  intent(connection: RunnerConnection, generation: number, intent: latest.ActorIntent): void {
+    if (connection !== this.runner || generation !== this.generation) return
+    this.#wakeRequested = false
+    this.#stop(intent.tag === "ActorIntentSleep" ? "sleeping" : "stopped")
+  }
+
+  /** Its runner's connection ended: the actor is no longer anywhere; it restarts on demand. */
+  runnerGone(connection: RunnerConnection): void {
+    if (connection !== this.runner) return
+    this.#left("stopped")
+    this.#tryStart()
+  }
+
+  setAlarm(timestampMs: number | null): void {
+    clearTimeout(this.#alarm)
+    this.#alarm = undefined
+    if (timestampMs === null) return
+    this.#alarm = setTimeout(() => this.wake(), Math.max(0, timestampMs - Date.now()))
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return
+    this.#destroyed = true
+    this.dispose()
+    if (this.runner !== null && this.state !== "stopping") this.#sendStop(this.runner)
+    if (this.runner !== null) this.runner.actorIds.delete(this.id)
+    this.runner = null
+    this.state = "stopped"
+    for (const socket of [...this.sockets]) socket.destroyed()
+    for (const exchange of [...this.exchanges]) exchange.actorGone()
+    this.#rejectAll("destroyed")
+    this.#emit("destroyed")
+  }
+
+  /** Drops timers; used when the gateway stops. */
+  dispose(): void {
+    clearTimeout(this.#alarm)
+    for (const waiter of this.#waiters) clearTimeout(waiter.timer)
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed
+  }
+
+  #tryStart(): void {
+    if (this.#destroyed || this.state !== "stopped") return
+    if (this.#waiters.size === 0 && !this.#wakeRequested) return
+    const connection = this.#host.pickRunner(this)
+    if (connection === null) return
+    this.generation++
+    this.state = "starting"
+    this.runner = connection
+    connection.actorIds.add(this.id)
+    const restoring = capabilities(connection.version).restoreHibernatingOnStart
+      ? [...this.sockets].filter((socket) => socket.hibernating)
+      : []
+    this.#restoring = new Set(restoring)
+    this.#emit("starting")
+    this.#host.sendCommand(connection, {
+      tag: "CommandStartActor",
+      val: {
+        actorId: this.id,
+        generation: this.generation,
+        config: {
+          name: this.spec.name,
+          key: this.spec.key,
+          createTs: this.createTs,
+          input: this.spec.input,
+        },
+        hibernatingRequestIds: restoring.map((socket) => socket.requestId),
+      },
+    })
+  }
+
+  #stop(rest: "sleeping" | "stopped"): void {
+    if (this.runner === null || (this.state !== "running" && this.state !== "starting")) return
+    this.state = "stopping"
+    this.rest = rest
+    this.#emit("stopping")
+    for (const socket of [...this.sockets]) socket.actorStopping()
+    this.#sendStop(this.runner)
+  }
+
+  #sendStop(connection: RunnerConnection): void {
+    this.#host.sendCommand(connection, {
+      tag: "CommandStopActor",
+      val: { actorId: this.id, generation: this.generation },
+    })
+  }
+
+  #left(rest: "sleeping" | "stopped" | "crashed"): void {
+    this.runner?.actorIds.delete(this.id)
+    this.runner = null
+    this.state = "stopped"
+    this.rest = rest
+    this.#restoring = new Set()
+    for (const socket of [...this.sockets]) socket.actorGone()
+    for (const exchange of [...this.exchanges]) exchange.actorGone()
+    this.#emit("stopped")
+    if ([...this.sockets].some((socket) => socket.wantsWake)) this.#wakeRequested = true
+  }
+
+  #rejectAll(cause: ActorUnavailableError["reason"]): void {
+    for (const waiter of [...this.#waiters]) {
+      clearTimeout(waiter.timer)
+      this.#waiters.delete(waiter)
+      waiter.reject(new ActorUnavailableError(this.id, cause))
+    }
+  }
+
+  #emit(event: "starting" | "running" | "stopping" | "stopped" | "destroyed"): void {
+    this.#host.tap.emit(() => ({
+      type: "actor",
+      event,
+      actorId: this.id,
+      name: this.spec.name,
+      key: this.spec.key,
+      generation: this.generation,
+      runnerId: this.runner?.runnerId ?? null,
+    }))
+  }
+}

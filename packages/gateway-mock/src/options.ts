@@ -1,0 +1,49 @@
+/** Everything `startGateway` can be told; every field has a default suited to local testing. */
+export interface GatewayOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  readonly port?: number
+  readonly host?: string
+  /** When set, runners must offer it as `rivet_token.<token>` and admin calls as a bearer token. */
+  readonly token?: string
+  /** How long a new runner connection may take to send ToServerInit. */
+  readonly initTimeoutMs?: number
+  /** How long the runner has to acknowledge a tunnel message before its request is given up. */
+  readonly ackTimeoutMs?: number
+  /** How often expired acknowledgements are looked for. */
+  readonly gcIntervalMs?: number
+  /** How long a request waits for its actor to start (and for a runner to host it). */
+  readonly actorStartTimeoutMs?: number
+  /** How long the actor has to accept a WebSocket or start an HTTP response. */
+  readonly responseTimeoutMs?: number
+  /** Bounds on messages a hibernatable socket holds: buffered while asleep, or sent and unacked. */
+  readonly maxPendingMessages?: number
+  readonly maxPendingBytes?: number
+  /** HTTP request bodies up to this size with a known length are sent whole; larger ones stream. */
+  readonly maxBufferedBodyBytes?: number
+  /** Told to runners in ToClientInit. */
+  readonly runnerLostThresholdMs?: number
+  /** Tap events kept for subscribers that join late (the `/tap?history=1` endpoint). */
+  readonly tapHistory?: number
+}
+
+export type ResolvedOptions = Required<Omit<GatewayOptions, "token">> & {
+  readonly token: string | undefined
+}
+
+export function resolveOptions(options: GatewayOptions): ResolvedOptions {
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? "127.0.0.1",
+    token: options.token,
+    initTimeoutMs: options.initTimeoutMs ?? 5_000,
+    ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
+    gcIntervalMs: options.gcIntervalMs ?? 1_000,
+    actorStartTimeoutMs: options.actorStartTimeoutMs ?? 10_000,
+    responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
+    maxPendingMessages: options.maxPendingMessages ?? 1_024,
+    maxPendingBytes: options.maxPendingBytes ?? 1024 * 1024,
+    maxBufferedBodyBytes: options.maxBufferedBodyBytes ?? 64 * 1024,
+    runnerLostThresholdMs: options.runnerLostThresholdMs ?? 5_000,
+    tapHistory: options.tapHistory ?? 0,
+  }
+}

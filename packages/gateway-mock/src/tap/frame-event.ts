@@ -1,0 +1,79 @@
+import {
+  downgradeToClient,
+  downgradeToServer,
+  idKey,
+  type latest,
+  stringify,
+} from "@tunnelwire/protocol"
+import type { FrameEvent } from "./tap-event.js"
+
+interface FrameSource {
+  readonly runnerId: string
+  readonly runnerKey: string
+  readonly version: number
+}
+
+/** A frame the gateway sent, shown as the runner's version of it (what was on the wire). */
+export function toRunnerFrame(
+  source: FrameSource,
+  message: latest.ToClient,
+  wire: Uint8Array,
+): FrameEvent {
+  // The overloads only narrow the return type; stringify reads a value of any version.
+  const onWire = downgradeToClient(message, source.version as 3, { lossy: "drop" })
+  return {
+    type: "frame",
+    direction: "toRunner",
+    ...source,
+    requestId: message.tag === "ToClientTunnelMessage" ? idKey(message.val.requestId) : null,
+    kind: toClientKind(message),
+    text: stringify(onWire, { version: source.version, type: "ToClient" }),
+    wire: Buffer.from(wire).toString("base64"),
+  }
+}
+
+/** A frame a runner sent, decoded in its version. */
+export function fromRunnerFrame(
+  source: FrameSource,
+  message: latest.ToServer,
+  wire: Uint8Array,
+): FrameEvent {
+  const onWire = downgradeToServer(message, source.version as 3, { lossy: "drop" })
+  return {
+    type: "frame",
+    direction: "fromRunner",
+    ...source,
+    requestId: message.tag === "ToServerTunnelMessage" ? idKey(message.val.requestId) : null,
+    kind: toServerKind(message),
+    text: stringify(onWire, { version: source.version, type: "ToServer" }),
+    wire: Buffer.from(wire).toString("base64"),
+  }
+}
+
+function toClientKind(message: latest.ToClient): string {
+  switch (message.tag) {
+    case "ToClientTunnelMessage":
+      return message.val.messageKind.tag
+    case "ToClientCommands":
+      return distinct(message.val.map((command) => command.inner.tag)) || message.tag
+    default:
+      return message.tag
+  }
+}
+
+function toServerKind(message: latest.ToServer): string {
+  switch (message.tag) {
+    case "ToServerTunnelMessage":
+      return message.val.messageKind.tag
+    case "ToServerEvents":
+      return distinct(message.val.map((event) => event.inner.tag)) || message.tag
+    case "ToServerKvRequest":
+      return message.val.data.tag
+    default:
+      return message.tag
+  }
+}
+
+function distinct(tags: string[]): string {
+  return [...new Set(tags)].join("+")
+}

@@ -1,0 +1,324 @@
+import {
+  type CloseRule,
+  clientCloseFor,
+  closeHibernates,
+  GatewayClose,
+  idKey,
+  keepsSocketWhileActorAway,
+  type latest,
+  newId,
+  withRayId,
+} from "@tunnelwire/protocol"
+import type { RawData, WebSocket } from "ws"
+import { type Actor, type ActorSocket, ActorUnavailableError } from "../actors/actor.js"
+import { newRayId } from "../ray-id.js"
+import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
+import { SocketOutbox } from "./socket-outbox.js"
+import { ownBytes, type TunnelHost } from "./tunnel-host.js"
+
+/** No close code in the client's close frame (RFC 6455 §7.1.5): nothing to pass on. */
+const NO_STATUS_RECEIVED = 1005
+
+/**
+ * A client's WebSocket tunneled to an actor. It may outlive its actor's run: when its runner said
+ * it can hibernate, it stays open to the client while the actor sleeps or its runner goes away,
+ * holds the client's messages, wakes the actor on the next one and replays what the runner has
+ * not acknowledged.
+ *
+ * - awaiting: the client is connected, the actor is not running yet
+ * - opening: ToClientWebSocketOpen sent, waiting for the runner's answer
+ * - open: bound to a runner, messages flow
+ * - hibernating: open to the client, not forwarding (the actor is stopping or away)
+ */
+export class ClientSocket implements TunnelRequest, ActorSocket {
+  readonly requestId = newId()
+  readonly key = idKey(this.requestId)
+  state: "awaiting" | "opening" | "open" | "hibernating" | "closed" = "awaiting"
+  readonly #host: TunnelHost
+  readonly #actor: Actor
+  readonly #client: WebSocket
+  readonly #path: string
+  readonly #headers: Map<string, string>
+  readonly #outbox: SocketOutbox
+  /** The runner connection this socket is bound to (still set while its actor stops). */
+  #connection: RunnerConnection | null = null
+  #canHibernate = false
+  #version = 0
+  #reopening = false
+  #openTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    host: TunnelHost,
+    actor: Actor,
+    client: WebSocket,
+    path: string,
+    headers: Map<string, string>,
+  ) {
+    this.#host = host
+    this.#actor = actor
+    this.#client = client
+    this.#path = path
+    this.#headers = headers
+    this.#outbox = new SocketOutbox({
+      maxMessages: host.options.maxPendingMessages,
+      maxBytes: host.options.maxPendingBytes,
+    })
+    host.requests.set(this.key, this)
+    actor.sockets.add(this)
+    client.on("message", (data, isBinary) => this.#clientMessage(data, isBinary))
+    client.on("close", (code, reason) => this.#clientClosed(code, reason.toString()))
+    client.on("error", () => this.#clientClosed(NO_STATUS_RECEIVED, ""))
+  }
+
+  get hibernating(): boolean {
+    return this.state === "hibernating"
+  }
+
+  get wantsWake(): boolean {
+    return this.state === "hibernating" && this.#outbox.unsentCount > 0
+  }
+
+  /** Waits for the actor (starting it on demand) and opens the socket on its runner. */
+  async start(): Promise<void> {
+    let connection: RunnerConnection
+    try {
+      connection = await this.#actor.whenRunning(this.#host.options.actorStartTimeoutMs)
+    } catch (error) {
+      if (this.state !== "closed") this.#giveUp(unavailableRule(error))
+      return
+    }
+    if (this.state === "awaiting") this.#open(connection)
+  }
+
+  onRunnerMessage(connection: RunnerConnection, kind: latest.ToServerTunnelMessageKind): void {
+    switch (kind.tag) {
+      case "ToServerWebSocketOpen":
+        this.#opened(connection, kind.val.canHibernate)
+        return
+      case "ToServerWebSocketMessage":
+        if (this.state !== "closed")
+          this.#client.send(Buffer.from(kind.val.data), { binary: kind.val.binary })
+        return
+      case "ToServerWebSocketMessageAck":
+        this.#outbox.acknowledge(kind.val.index)
+        return
+      case "ToServerWebSocketClose":
+        this.#runnerClosed(connection, kind.val)
+        return
+      default:
+        this.#fault(`${kind.tag} for a WebSocket request`)
+    }
+  }
+
+  onAckOverdue(): void {
+    // A hibernating socket waits for its actor, however long: it is never collected.
+    if (this.state === "hibernating" || this.state === "closed") return
+    this.#giveUp(GatewayClose.serviceTimeout)
+  }
+
+  actorRunning(connection: RunnerConnection, restored: boolean): void {
+    if (this.state !== "hibernating") return
+    if (!restored) {
+      this.#open(connection)
+      return
+    }
+    this.#attach(connection)
+    this.#version = connection.version
+    this.state = "open"
+    this.#emit("wake")
+    this.#flush()
+  }
+
+  actorStopping(): void {
+    if (this.state === "open" && this.#retains()) {
+      this.state = "hibernating"
+      this.#emit("hibernate")
+    }
+  }
+
+  actorGone(): void {
+    if (this.state === "hibernating") {
+      this.#detach()
+    } else if (this.state === "open" && this.#retains()) {
+      this.state = "hibernating"
+      this.#detach()
+      this.#emit("hibernate")
+    } else if (this.state === "open" || this.state === "opening") {
+      this.#detach()
+      this.#closeClient(GatewayClose.downstreamClosed.code, GatewayClose.downstreamClosed.reason)
+    }
+  }
+
+  destroyed(): void {
+    if (this.state === "closed") return
+    this.#tellRunner(GatewayClose.downstreamClosed.code, GatewayClose.downstreamClosed.reason)
+    this.#closeClient(GatewayClose.downstreamClosed.code, GatewayClose.downstreamClosed.reason)
+  }
+
+  /** Closes the client on gateway shutdown. */
+  shutdown(): void {
+    if (this.state !== "closed")
+      this.#closeClient(GatewayClose.shutdown.code, GatewayClose.shutdown.reason)
+  }
+
+  #open(connection: RunnerConnection): void {
+    this.#reopening = this.state === "hibernating"
+    this.#attach(connection)
+    this.state = "opening"
+    connection.sendTunnel(this.requestId, {
+      tag: "ToClientWebSocketOpen",
+      val: { actorId: this.#actor.id, path: this.#path, headers: this.#headers },
+    })
+    this.#openTimer = setTimeout(
+      () => this.#giveUp(GatewayClose.serviceTimeout),
+      this.#host.options.responseTimeoutMs,
+    )
+  }
+
+  #opened(connection: RunnerConnection, canHibernate: boolean): void {
+    if (this.state !== "opening") {
+      this.#fault("ToServerWebSocketOpen for a socket that is not opening")
+      return
+    }
+    clearTimeout(this.#openTimer)
+    this.#canHibernate = canHibernate
+    this.#version = connection.version
+    this.state = "open"
+    this.#emit(this.#reopening ? "wake" : "open")
+    this.#flush()
+  }
+
+  #runnerClosed(connection: RunnerConnection, close: latest.ToServerWebSocketClose): void {
+    if (this.state === "closed") return
+    const socket = { version: connection.version, canHibernate: this.#canHibernate }
+    if (this.state === "open" && closeHibernates({ ...socket, closeHibernate: close.hibernate })) {
+      this.state = "hibernating"
+      this.#detach()
+      this.#emit("hibernate")
+      return
+    }
+    const { code, reason } = clientCloseFor(close.code, close.reason)
+    this.#closeClient(code, reason)
+  }
+
+  #clientMessage(data: RawData, isBinary: boolean): void {
+    if (this.state === "closed") return
+    const bytes = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data)
+    if (this.#outbox.push(ownBytes(bytes), isBinary) === null) {
+      this.#giveUp(GatewayClose.pendingLimitReached)
+      return
+    }
+    if (this.state === "open") {
+      this.#flush()
+    } else if (this.state === "hibernating" && this.#connection === null) {
+      if (this.#actor.state === "running" && this.#actor.runner !== null) {
+        this.#open(this.#actor.runner)
+      } else {
+        this.#actor.wake()
+      }
+    } else if (this.state === "hibernating") {
+      // Still bound to an actor that is stopping: it restarts once the stop completes.
+      this.#actor.wake()
+    }
+  }
+
+  #clientClosed(code: number, reason: string): void {
+    if (this.state === "closed") return
+    this.#tellRunner(code === NO_STATUS_RECEIVED ? null : code, reason === "" ? null : reason)
+    this.#finish(code, reason)
+  }
+
+  #flush(): void {
+    const connection = this.#connection
+    if (connection === null) return
+    const indexed = connection.capabilities.messageIndex
+    for (const entry of this.#outbox.takeUnsent()) {
+      connection.sendTunnel(this.requestId, {
+        tag: "ToClientWebSocketMessage",
+        val: { index: indexed ? entry.index : 0, data: entry.data, binary: entry.binary },
+      })
+    }
+    if (!this.#retains()) this.#outbox.forgetSent()
+  }
+
+  #retains(): boolean {
+    return keepsSocketWhileActorAway({ version: this.#version, canHibernate: this.#canHibernate })
+  }
+
+  #attach(connection: RunnerConnection): void {
+    this.#connection = connection
+    connection.requests.set(this.key, this)
+  }
+
+  #detach(): void {
+    clearTimeout(this.#openTimer)
+    if (this.#connection?.requests.get(this.key) === this)
+      this.#connection.requests.delete(this.key)
+    this.#connection = null
+    this.#outbox.rewind()
+  }
+
+  /** Tells the bound runner the client side is gone (never in answer to the runner's own close). */
+  #tellRunner(code: number | null, reason: string | null): void {
+    if (this.#connection === null || this.state === "awaiting") return
+    this.#connection.sendTunnel(this.requestId, {
+      tag: "ToClientWebSocketClose",
+      val: { code, reason },
+    })
+  }
+
+  /** Gives the socket up with a gateway error: the client and the runner both hear why. */
+  #giveUp(rule: CloseRule): void {
+    const reason = withRayId(rule.reason, newRayId())
+    this.#fault(`closing with ${reason}`)
+    this.#tellRunner(rule.code, reason)
+    this.#closeClient(rule.code, reason)
+  }
+
+  #closeClient(code: number, reason: string): void {
+    this.#client.close(code, reason)
+    this.#finish(code, reason)
+  }
+
+  #finish(code: number, reason: string): void {
+    if (this.state === "closed") return
+    this.#detach()
+    this.state = "closed"
+    this.#actor.sockets.delete(this)
+    this.#host.requests.delete(this.key)
+    this.#emit("close", code, reason)
+  }
+
+  #emit(event: "open" | "hibernate" | "wake" | "close", code?: number, reason?: string): void {
+    this.#host.tap.emit(() => ({
+      type: "socket",
+      event,
+      requestId: this.key,
+      actorId: this.#actor.id,
+      path: this.#path,
+      runnerId: this.#connection?.runnerId ?? null,
+      code: code ?? null,
+      reason: reason ?? null,
+      pending: this.#outbox.size,
+    }))
+  }
+
+  #fault(message: string): void {
+    this.#host.tap.emit(() => ({
+      type: "fault",
+      message,
+      runnerId: this.#connection?.runnerId ?? null,
+      requestId: this.key,
+    }))
+  }
+}
+
+function unavailableRule(error: unknown): CloseRule {
+  return error instanceof ActorUnavailableError && error.reason === "startTimeout"
+    ? GatewayClose.serviceTimeout
+    : GatewayClose.serviceUnavailable
+}
