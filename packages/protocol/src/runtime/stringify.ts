@@ -123,9 +123,19 @@ function more(total: number, shown: number): string {
   return total > shown ? `, …(+${total - shown})` : ""
 }
 
+/** Line breaks JSON.stringify leaves alone but terminals may honour (NEL, LS, PS). */
+const LINE_BREAKS = /[\u0085\u2028\u2029]/g
+
+function quoted(text: string): string {
+  return JSON.stringify(text).replace(
+    LINE_BREAKS,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  )
+}
+
 function showString(text: string, max: number): string {
-  if (text.length <= max) return JSON.stringify(text)
-  return `${JSON.stringify(text.slice(0, max))}…(${text.length} chars)`
+  if (text.length <= max) return quoted(text)
+  return `${quoted(text.slice(0, max))}…(${text.length} chars)`
 }
 
 function showId(bytes: Uint8Array): string {
@@ -137,7 +147,7 @@ function showPayload(bytes: Uint8Array, previewBytes: number): string {
   const head = bytes.subarray(0, previewBytes)
   const cut = bytes.length > previewBytes ? "…" : ""
   const text = printableText(head)
-  const preview = text === undefined ? toHex(head) : JSON.stringify(text)
+  const preview = text === undefined ? toHex(head) : quoted(text)
   return bytes.length === 0 ? "0B" : `${bytes.length}B ${preview}${cut}`
 }
 

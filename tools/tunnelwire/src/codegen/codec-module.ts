@@ -22,7 +22,8 @@ const COLLECTION_LENGTH_READ = "const len = bare.readUintSafe(bc)"
  * - every list and map length is checked against the bytes left before anything is allocated;
  * - strings and data are read by runtime readers that report a bad length prefix or bad UTF-8
  *   at the byte where it starts (bare-ts can report a point before the message);
- * - list items are read as `x[i]!`, so the output compiles under `noUncheckedIndexedAccess`.
+ * - list items are read as `x[i]!`, so the output compiles under `noUncheckedIndexedAccess`;
+ * - integers and strings taken from the value are range- and well-formedness-checked on write.
  */
 export function emitCodecModule(source: string, schemaPath: string): string {
   const config = Config({ generator: "ts", lib: true, schema: schemaPath })
@@ -43,16 +44,42 @@ export function emitCodecModule(source: string, schemaPath: string): string {
   code = code.replace(/\bbare\.readString\(bc\)/g, "readLengthPrefixedString(bc)")
   code = code.replace(/\bbare\.readData\(bc\)/g, "readLengthPrefixedData(bc)")
   code = code.replace(/\(bc, x\[i\]\)/g, "(bc, x[i]!)")
+  code = checkWrittenValues(code)
   const imports: string[] = []
   if (hasFixedData) imports.push("checkFixedLength")
   if (code.includes("readCollectionLength(")) imports.push("readCollectionLength")
+  const writeChecks = [...new Set(code.match(/\bcheckedWrite\w+(?=\()/g) ?? [])].sort()
   if (code.includes("readLengthPrefixedData(")) imports.push("readLengthPrefixedData")
   if (code.includes("readLengthPrefixedString(")) imports.push("readLengthPrefixedString")
   const runtimeImport =
     imports.length > 0
       ? `import { ${imports.join(", ")} } from "../../runtime/codec-checks.js"\n`
       : ""
-  return `${generatedHeader(schemaPath)}${runtimeImport}${code}`
+  const writeChecksImport =
+    writeChecks.length > 0
+      ? `import { ${writeChecks.join(", ")} } from "../../runtime/write-checks.js"\n`
+      : ""
+  return `${generatedHeader(schemaPath)}${runtimeImport}${writeChecksImport}${code}`
+}
+
+const WRITER = /(function write(\w+)\(bc: bare\.ByteCursor, x: [^)]*\): void \{)([\s\S]*?\n\})/g
+const UNCHECKED_WRITE = /\bbare\.write(U8|U16|U32|U64|I64|String)\(bc, (x(?:\.\w+)?)\)/g
+
+/**
+ * Routes every integer and string a writer takes from the value (not union tags, which are
+ * literals) through the range- and well-formedness-checked writers, labelled `Type.field`.
+ */
+function checkWrittenValues(code: string): string {
+  return code.replace(WRITER, (_match, head: string, name: string, body: string) => {
+    const typeName = /^\d+$/.test(name) ? "(inline type)" : name
+    return (
+      head +
+      body.replace(UNCHECKED_WRITE, (_write, kind: string, value: string) => {
+        const where = value === "x" ? typeName : `${typeName}.${value.slice(2)}`
+        return `checkedWrite${kind}(bc, ${value}, ${JSON.stringify(where)})`
+      })
+    )
+  })
 }
 
 function boundCollectionLengths(code: string, ast: Ast, config: Config): string {
