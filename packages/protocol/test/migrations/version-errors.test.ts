@@ -1,0 +1,52 @@
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { LATEST_VERSION, schemaOf, VersionError, writeEmbeddedVersion } from "../../src/index.js"
+import { arbitraryOf } from "../support/arbitrary.js"
+import { rootCodecOf } from "../support/root-codecs.js"
+import { versionedRootOf } from "./chain.js"
+
+const unknownVersions = [0, 4, 1.5, Number.NaN, -1, Number.POSITIVE_INFINITY]
+
+function versionErrorOf(attempt: () => unknown): VersionError {
+  try {
+    attempt()
+  } catch (error) {
+    if (error instanceof VersionError) return error
+    throw error
+  }
+  throw new Error("expected a VersionError, but nothing was thrown")
+}
+
+describe.each(schemaOf(LATEST_VERSION).roots)("%s", (root) => {
+  const api = versionedRootOf(root)
+  const [message] = fc.sample(arbitraryOf(schemaOf(LATEST_VERSION), root), { numRuns: 1, seed: 7 })
+  const bytes = rootCodecOf(LATEST_VERSION, root).encode(message)
+
+  it.each(unknownVersions)(
+    "rejects version %d in decode, encode, upgrade and downgrade",
+    (version) => {
+      const attempts = [
+        () => api.decode(bytes, { version }),
+        () => api.encode(message, { version }),
+        () => api.encode(message, { version, lossy: "drop" }),
+        () => api.encodeFrame(message, { version }),
+        () => api.upgrade(message, version),
+        () => api.downgrade(message, version),
+        () => api.downgrade(message, version, { lossy: "drop" }),
+      ]
+      for (const attempt of attempts) expect(versionErrorOf(attempt).version).toBe(version)
+    },
+  )
+
+  it("rejects an embedded-version frame of an unknown version", () => {
+    for (const version of [0, 4, 0xffff]) {
+      const frame = writeEmbeddedVersion(version, bytes)
+      expect(versionErrorOf(() => api.decodeFrame(frame)).version).toBe(version)
+    }
+  })
+
+  it("reads and writes the latest version when no version is given", () => {
+    expect(api.decode(bytes, {})).toStrictEqual(api.decode(bytes, { version: LATEST_VERSION }))
+    expect(api.encode(message, {})).toStrictEqual(bytes)
+  })
+})
