@@ -11,6 +11,8 @@ export interface ActorSocket {
   readonly hibernating: boolean
   /** Hibernating with messages the actor has not received: the actor must run again. */
   readonly wantsWake: boolean
+  /** The start command about to go to `connection` names this socket for restoring. */
+  restoreOn(connection: RunnerConnection): void
   /** The actor runs on `connection`; `restored` when its start command named this socket. */
   actorRunning(connection: RunnerConnection, restored: boolean): void
   /** The actor was asked to stop: hibernatable sockets stop forwarding and start buffering. */
@@ -217,6 +219,7 @@ export class Actor {
       ? [...this.sockets].filter((socket) => socket.hibernating)
       : []
     this.#restoring = new Set(restoring)
+    for (const socket of restoring) socket.restoreOn(connection)
     this.#emit("starting")
     this.#host.sendCommand(connection, {
       tag: "CommandStartActor",

@@ -116,6 +116,11 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     this.#giveUp(GatewayClose.serviceTimeout)
   }
 
+  restoreOn(connection: RunnerConnection): void {
+    // Bound while still hibernating: the runner may refuse the restore with a close.
+    if (this.state === "hibernating") this.#attach(connection)
+  }
+
   actorRunning(connection: RunnerConnection, restored: boolean): void {
     if (this.state !== "hibernating") return
     if (!restored) {

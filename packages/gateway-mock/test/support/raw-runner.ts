@@ -79,6 +79,7 @@ export class RawRunner {
   #eventIndex = 0n
   #streams = new Map<string, { start: latest.ToClientRequestStart; chunks: Buffer[] }>()
   #waiters: Array<() => boolean> = []
+  #stopping = false
 
   constructor(options: RawRunnerOptions) {
     this.options = options
@@ -184,7 +185,9 @@ export class RawRunner {
     })
   }
 
+  /** Closes the connection cleanly; frames arriving meanwhile are left unprocessed (unacked). */
   async stop(): Promise<void> {
+    this.#stopping = true
     if (this.ws.readyState === WebSocket.CLOSED) return
     const closed = new Promise((resolve) => this.ws.once("close", resolve))
     this.ws.close()
@@ -197,11 +200,15 @@ export class RawRunner {
   }
 
   #onFrame(data: Buffer): void {
+    if (this.#stopping) return
     const message = decodeToClient(data, { version: this.options.version })
     this.received.push(message)
     switch (message.tag) {
       case "ToClientInit":
         this.runnerId = message.val.runnerId
+        // A restarted runner continues its event indexes above what the gateway already has.
+        if (this.#eventIndex <= message.val.lastEventIdx)
+          this.#eventIndex = message.val.lastEventIdx + 1n
         break
       case "ToClientCommands":
         for (const command of message.val) this.#command(command.inner)

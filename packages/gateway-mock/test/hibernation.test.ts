@@ -1,0 +1,104 @@
+import { capabilities, PROTOCOL_VERSIONS } from "@tunnelwire/protocol"
+import { describe, expect, it } from "vitest"
+import type { TestClient } from "./support/client.js"
+import { eventually } from "./support/client.js"
+import { useGateway } from "./support/fixture.js"
+import type { SocketStore } from "./support/raw-runner.js"
+
+const TOTAL = 10_000
+const fixture = useGateway({ maxPendingMessages: 2 * TOTAL, maxPendingBytes: 16 * 1024 * 1024 })
+const hibernating = PROTOCOL_VERSIONS.filter((version) => capabilities(version).canHibernate)
+const expected = Array.from({ length: TOTAL }, (_, i) => `seq:${i}`)
+
+/** Sends the first half, lets `interrupt` run once a quarter came back, then sends the rest. */
+async function streamAcross(client: TestClient, interrupt: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < TOTAL / 2; i++) client.send(expected[i]!)
+  await client.until(() => client.messages.length >= TOTAL / 4)
+  await interrupt()
+  for (let i = TOTAL / 2; i < TOTAL; i++) client.send(expected[i]!)
+  await client.until(() => client.messages.length >= TOTAL, 60_000)
+}
+
+describe.each(hibernating)("a hibernatable socket on a raw v%i runner", (version) => {
+  it(`delivers ${TOTAL} sequenced messages across an actor sleep: none lost, duplicated or reordered`, async () => {
+    const f = fixture()
+    const runner = await f.runner({ version })
+    const actor = f.gateway.createActor({ name: "chat" })
+    const client = f.client(actor.actorId)
+    await client.opened
+    await streamAcross(client, async () => {
+      f.gateway.sleepActor(actor.actorId)
+      await runner.until(() => !runner.running.has(actor.actorId))
+    })
+    expect(client.messages).toEqual(expected)
+    expect([...runner.delivered.values()]).toEqual([expected])
+    const socketEvents = f.tapped("socket").map((event) => event.event)
+    expect(socketEvents).toEqual(["open", "hibernate", "wake"])
+    expect(f.gateway.getActor(actor.actorId)?.generation).toBe(2)
+  })
+
+  it(`delivers ${TOTAL} sequenced messages across a runner restart`, async () => {
+    const f = fixture()
+    const store: SocketStore = new Map()
+    const first = await f.runner({ version, store, runnerKey: "restarting" })
+    const actor = f.gateway.createActor({ name: "chat" })
+    const client = f.client(actor.actorId)
+    await client.opened
+    let second = first
+    await streamAcross(client, async () => {
+      await first.stop()
+      await eventually(() => f.gateway.runners().length === 0)
+      second = await f.runner({ version, store, runnerKey: "restarting" })
+    })
+    expect(client.messages).toEqual(expected)
+    const delivered = [...first.delivered.values(), ...second.delivered.values()]
+    expect(delivered.flat()).toEqual(expected)
+    expect(f.gateway.getActor(actor.actorId)?.runnerId).toBe(second.runnerId)
+    expect(client.closed).toBeNull()
+  })
+})
+
+describe("a v1 runner", () => {
+  it("never hibernates: its socket is closed when the actor sleeps, even with buffered messages", async () => {
+    const f = fixture()
+    const runner = await f.runner({ version: 1 })
+    const actor = f.gateway.createActor({ name: "chat" })
+    const client = f.client(actor.actorId)
+    await client.opened
+    client.send("hello")
+    await client.until(() => client.messages.length === 1)
+    f.gateway.sleepActor(actor.actorId)
+    const closed = await client.closedPromise
+    expect(closed.code).toBe(1001)
+    expect(f.tapped("socket").map((event) => event.event)).toEqual(["open", "close"])
+    const opens = runner.tunnelKinds("ToClientWebSocketOpen")
+    expect(opens).toHaveLength(1)
+  })
+})
+
+describe("runners of every version at once", () => {
+  it("serve their own actors side by side", async () => {
+    const f = fixture()
+    const runners = await Promise.all(
+      PROTOCOL_VERSIONS.map((version) => f.runner({ version, name: `v${version}` })),
+    )
+    const clients = PROTOCOL_VERSIONS.map((version) => {
+      const actor = f.gateway.createActor({ name: "chat", runnerName: `v${version}` })
+      return { actor, client: f.client(actor.actorId) }
+    })
+    await Promise.all(clients.map(({ client }) => client.opened))
+    for (const { client } of clients) for (let i = 0; i < 100; i++) client.send(`m${i}`)
+    for (const { client } of clients) await client.until(() => client.messages.length === 100)
+    for (const [i, { actor }] of clients.entries()) {
+      expect(f.gateway.getActor(actor.actorId)?.runnerId).toBe(runners[i]!.runnerId)
+      const response = await fetch(`${f.gateway.url}/gateway/${actor.actorId}/v`)
+      expect(await response.text()).toBe("GET /v whole ")
+    }
+    expect(
+      f.gateway
+        .runners()
+        .map((r) => r.version)
+        .sort(),
+    ).toEqual([...PROTOCOL_VERSIONS])
+  })
+})
