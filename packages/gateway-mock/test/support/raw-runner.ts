@@ -36,8 +36,8 @@ export interface RawRunnerOptions {
   /** Offer hibernation on open (default true; v1 cannot say it). */
   readonly canHibernate?: boolean
   readonly store?: SocketStore
-  /** Answers HTTP requests; default: echo method, path and body. */
-  readonly http?: (request: RawHttpRequest) => RawHttpResponse
+  /** Answers HTTP requests (null: never answers); default: echo method, path and body. */
+  readonly http?: (request: RawHttpRequest) => RawHttpResponse | null
 }
 
 export interface RawHttpRequest {
@@ -389,6 +389,7 @@ export class RawRunner {
       body,
       streamed,
     })
+    if (response === null) return
     const headers = new Map(Object.entries(response.headers ?? {}))
     if (response.chunks === undefined) {
       this.sendTunnel(requestId, {

@@ -1,0 +1,172 @@
+import { LATEST_VERSION } from "@tunnelwire/protocol"
+import { describe, expect, it } from "vitest"
+import { WebSocket } from "ws"
+import type { ActorInfo, TapEvent } from "../src/index.js"
+import { useGateway } from "./support/fixture.js"
+
+const TOKEN = "admin-token"
+const fixture = useGateway({ token: TOKEN, maxBufferedBodyBytes: 1024 })
+
+function admin(path: string, init: RequestInit = {}) {
+  return fetch(`${fixture().gateway.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+  })
+}
+
+describe("tunneled HTTP", () => {
+  it("streams a request body of unknown length to the actor in chunks", async () => {
+    const f = fixture()
+    await f.runner({ version: LATEST_VERSION, token: TOKEN })
+    const actor = f.gateway.createActor({ name: "echo" })
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const part of ["a", "b", "c"]) controller.enqueue(new TextEncoder().encode(part))
+        controller.close()
+      },
+    })
+    const response = await fetch(`${f.gateway.url}/gateway/${actor.actorId}/up`, {
+      method: "PUT",
+      body,
+      duplex: "half",
+    } as RequestInit)
+    expect(await response.text()).toBe("PUT /up streamed abc")
+  })
+
+  it("streams a body larger than the buffered limit", async () => {
+    const f = fixture()
+    const runner = await f.runner({ version: LATEST_VERSION, token: TOKEN })
+    const actor = f.gateway.createActor({ name: "echo" })
+    const big = "x".repeat(5000)
+    const response = await fetch(`${f.gateway.url}/gateway/${actor.actorId}/big`, {
+      method: "POST",
+      body: big,
+    })
+    expect(await response.text()).toBe(`POST /big streamed ${big}`)
+    expect(runner.tunnelKinds("ToClientRequestChunk").length).toBeGreaterThan(0)
+  })
+
+  it("relays a streamed response chunk by chunk, with the actor's status and headers", async () => {
+    const f = fixture()
+    await f.runner({
+      version: LATEST_VERSION,
+      token: TOKEN,
+      http: () => ({
+        status: 207,
+        headers: { "x-actor": "yes" },
+        chunks: ["one ", "two ", "three"],
+      }),
+    })
+    const actor = f.gateway.createActor({ name: "stream" })
+    const response = await fetch(`${f.gateway.url}/gateway/${actor.actorId}/`)
+    expect(response.status).toBe(207)
+    expect(response.headers.get("x-actor")).toBe("yes")
+    expect(await response.text()).toBe("one two three")
+  })
+
+  it("answers 404 for an unknown actor", async () => {
+    const response = await fetch(`${fixture().gateway.url}/gateway/nope/x`)
+    expect(response.status).toBe(404)
+  })
+})
+
+describe("the admin API", () => {
+  it("requires the token", async () => {
+    const response = await fetch(`${fixture().gateway.url}/actors`)
+    expect(response.status).toBe(401)
+  })
+
+  it("creates, lists, sleeps, wakes and destroys actors by name and key", async () => {
+    const f = fixture()
+    const runner = await f.runner({ version: LATEST_VERSION, token: TOKEN })
+    const created = await admin("/actors", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "room",
+        key: "lobby",
+        input: Buffer.from("hi").toString("base64"),
+      }),
+    })
+    expect(created.status).toBe(201)
+    const { actor } = (await created.json()) as { actor: ActorInfo }
+    expect(actor).toMatchObject({ name: "room", key: "lobby", state: "stopped", generation: 0 })
+    const duplicate = await admin("/actors", {
+      method: "POST",
+      body: JSON.stringify({ name: "room", key: "lobby" }),
+    })
+    expect(duplicate.status).toBe(409)
+
+    const listed = (await (await admin("/actors?name=room&key=lobby")).json()) as {
+      actors: ActorInfo[]
+    }
+    expect(listed.actors.map((a) => a.actorId)).toEqual([actor.actorId])
+
+    expect((await admin(`/actors/${actor.actorId}/wake`, { method: "POST" })).status).toBe(202)
+    await runner.until(() => runner.running.has(actor.actorId))
+    const start = runner.received.find((m) => m.tag === "ToClientCommands")
+    expect(
+      start?.tag === "ToClientCommands" &&
+        start.val[0]?.inner.tag === "CommandStartActor" &&
+        Buffer.from(start.val[0].inner.val.config.input!).toString(),
+    ).toBe("hi")
+
+    await admin(`/actors/${actor.actorId}/sleep`, { method: "POST" })
+    await runner.until(() => !runner.running.has(actor.actorId))
+    const slept = (await (await admin(`/actors/${actor.actorId}`)).json()) as { actor: ActorInfo }
+    expect(slept.actor).toMatchObject({ state: "stopped", rest: "sleeping", generation: 1 })
+
+    const destroyed = await admin("/actors?name=room&key=lobby", { method: "DELETE" })
+    expect(((await destroyed.json()) as { destroyed: ActorInfo[] }).destroyed).toHaveLength(1)
+    expect((await admin(`/actors/${actor.actorId}`)).status).toBe(404)
+  })
+
+  it("lists runners with their protocol versions", async () => {
+    const f = fixture()
+    const runner = await f.runner({ version: 2, token: TOKEN, name: "old" })
+    const body = (await (await admin("/runners")).json()) as { runners: unknown[] }
+    expect(body.runners).toEqual([
+      expect.objectContaining({
+        runnerId: runner.runnerId,
+        name: "old",
+        version: 2,
+        state: "ready",
+      }),
+    ])
+  })
+})
+
+describe("the tap endpoint", () => {
+  it("streams every frame as JSON with direction, runner, version, request id and time", async () => {
+    const f = fixture()
+    const tap = new WebSocket(`${f.gateway.url.replace("http", "ws")}/tap?token=${TOKEN}`)
+    const seen: TapEvent[] = []
+    tap.on("message", (data: Buffer) => seen.push(JSON.parse(data.toString()) as TapEvent))
+    await new Promise((resolve) => tap.once("open", resolve))
+    await f.runner({ version: 2, token: TOKEN })
+    const actor = f.gateway.createActor({ name: "echo" })
+    await (await fetch(`${f.gateway.url}/gateway/${actor.actorId}/t`)).text()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    tap.close()
+    const start = seen.find((e) => e.type === "frame" && e.kind === "ToClientRequestStart")
+    expect(start).toMatchObject({
+      type: "frame",
+      direction: "toRunner",
+      version: 2,
+      requestId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      text: expect.stringContaining('method: "GET", path: "/t"'),
+      time: expect.any(Number),
+      seq: expect.any(Number),
+    })
+    expect(seen.map((e) => e.type)).toEqual(
+      expect.arrayContaining(["runner", "actor", "frame", "request"]),
+    )
+  })
+
+  it("refuses a subscriber without the token", async () => {
+    const tap = new WebSocket(`${fixture().gateway.url.replace("http", "ws")}/tap`)
+    const status = await new Promise((resolve) =>
+      tap.once("unexpected-response", (_req, res) => resolve(res.statusCode)),
+    )
+    expect(status).toBe(401)
+  })
+})
