@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 120_000,
+    // Golden outputs print wall-clock times.
+    env: { TZ: "UTC" },
   },
 })

@@ -1,0 +1,552 @@
+// @ts-check
+// The inspector page: a lane per runner connection, actor, WebSocket and HTTP request, with one
+// column per tap event (in the order the gateway saw them), so cause and effect line up across
+// lanes. It reads the tap from the inspector server that served it (see src/ui/ui-server.ts).
+
+/** @typedef {import("@tunnelwire/gateway-mock").TapEvent} TapEvent */
+/** @typedef {import("../src/ui/tap-relay.js").RelayMessage} RelayMessage */
+/**
+ * @typedef {object} Marker
+ * @property {number} slot
+ * @property {number} index  position of the event in `state.events`
+ * @property {string} kind   what the marker means: open, message, ack, hibernate, wake, close, …
+ * @property {string} style  one of the m-* classes in style.css
+ * @property {string} glyph
+ * @property {string} [dir]  in (to the actor) or out (from the actor)
+ * @property {string} [label] shown after the marker: a close's code and reason
+ */
+/**
+ * @typedef {object} Band
+ * @property {number} from
+ * @property {number | null} to    null while it lasts
+ * @property {string} style        hibernating or asleep
+ * @property {number} since        time it started
+ * @property {number | null} until
+ */
+/**
+ * @typedef {object} Lane
+ * @property {string} id
+ * @property {"runner" | "actor" | "socket" | "http" | "gateway"} group
+ * @property {string} title
+ * @property {string | null} actorId
+ * @property {string | null} runnerId
+ * @property {string | null} requestId
+ * @property {string} state
+ * @property {number} first
+ * @property {number | null} end
+ * @property {Marker[]} markers
+ * @property {Band[]} bands
+ */
+/**
+ * @typedef {object} RunnerFacts
+ * @property {string} key
+ * @property {string | null} name
+ * @property {number | null} version
+ */
+
+const STEP = 22
+const PAD = 20
+const TICK_EVERY = 8
+const CHATTER = new Set(["ToServerPing", "ToClientPong", "TunnelAck"])
+const GROUPS = /** @type {const} */ ([
+  ["runner", "Runner connections"],
+  ["actor", "Actors"],
+  ["socket", "WebSockets"],
+  ["http", "HTTP requests"],
+  ["gateway", "Gateway"],
+])
+
+const state = {
+  /** @type {TapEvent[]} */
+  events: [],
+  /** @type {number | null} */
+  selected: null,
+  showChatter: false,
+  scheduled: false,
+}
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id))
+
+/**
+ * @param {string} tag
+ * @param {Record<string, string>} [attributes]
+ * @param {(Node | string)[]} children
+ */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag)
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value)
+  node.append(...children)
+  return node
+}
+
+const x = (/** @type {number} */ slot) => PAD + slot * STEP
+const short = (/** @type {string | null} */ id) => (id === null ? "-" : id.slice(0, 8))
+
+/** @param {number} time */
+function clock(time) {
+  const d = new Date(time)
+  const p = (/** @type {number} */ n, w = 2) => String(n).padStart(w, "0")
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`
+}
+
+/** @param {number} ms */
+function duration(ms) {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`
+}
+
+/** @param {number | null} code @param {string | null} reason */
+function closeText(code, reason) {
+  return `${code ?? ""} ${reason ? `“${reason}”` : ""}`.trim()
+}
+
+/** Lays every event out in lanes: the pure part of the page, rebuilt on each change. */
+function buildModel(/** @type {TapEvent[]} */ events, /** @type {boolean} */ showChatter) {
+  /** @type {Map<string, RunnerFacts>} */
+  const runners = new Map()
+  /** @type {Map<string, string>} */
+  const actorNames = new Map()
+  /** @type {Map<string, Lane>} */
+  const lanes = new Map()
+  /** @type {number[]} */
+  const times = []
+
+  /** @param {string} id @param {Lane["group"]} group @param {string} title */
+  const laneFor = (id, group, title) => {
+    let lane = lanes.get(id)
+    if (lane === undefined) {
+      lane = {
+        id,
+        group,
+        title,
+        actorId: null,
+        runnerId: null,
+        requestId: null,
+        state: "",
+        first: times.length - 1,
+        end: null,
+        markers: [],
+        bands: [],
+      }
+      lanes.set(id, lane)
+    }
+    return lane
+  }
+
+  events.forEach((event, index) => {
+    if (event.type === "runner" && event.runnerId !== null) {
+      runners.set(event.runnerId, {
+        key: event.runnerKey,
+        name: event.runnerName,
+        version: event.version,
+      })
+    }
+    if (event.type === "frame" && !runners.has(event.runnerId)) {
+      runners.set(event.runnerId, { key: event.runnerKey, name: null, version: event.version })
+    }
+    if (event.type === "actor") actorNames.set(event.actorId, event.name)
+    const chatter = event.type === "frame" && CHATTER.has(event.kind)
+    if (chatter && !showChatter) return
+
+    const slot = times.push(event.time) - 1
+    /** @param {Lane} lane @param {Omit<Marker, "slot" | "index">} marker */
+    const mark = (lane, marker) => lane.markers.push({ slot, index, ...marker })
+    /** @param {Lane} lane */
+    const endBand = (lane) => {
+      const band = lane.bands.at(-1)
+      if (band !== undefined && band.to === null) {
+        band.to = slot
+        band.until = event.time
+      }
+    }
+
+    switch (event.type) {
+      case "runner": {
+        const id = `runner:${event.runnerId ?? `rejected-${event.seq}`}`
+        const lane = laneFor(id, "runner", "")
+        lane.title = `runner ${event.runnerName ?? event.runnerKey}`
+        lane.runnerId = event.runnerId
+        lane.state = event.event
+        if (event.event === "connected") {
+          mark(lane, { kind: "runner-connected", style: "m-open", glyph: "●" })
+        } else {
+          lane.end = slot
+          const label = closeText(event.code, event.reason)
+          mark(lane, { kind: `runner-${event.event}`, style: "m-close", glyph: "■", label })
+        }
+        return
+      }
+      case "actor": {
+        const title = `actor ${event.name}${event.key === null ? "" : ` [${event.key}]`}`
+        const lane = laneFor(`actor:${event.actorId}`, "actor", title)
+        lane.actorId = event.actorId
+        lane.runnerId = event.runnerId ?? lane.runnerId
+        lane.state = event.event
+        if (event.event === "stopped") {
+          lane.bands.push({ from: slot, to: null, style: "asleep", since: event.time, until: null })
+        }
+        if (event.event === "starting" || event.event === "destroyed") endBand(lane)
+        if (event.event === "destroyed") lane.end = slot
+        const look = ACTOR_LOOK[event.event]
+        mark(lane, { kind: `actor-${event.event}`, ...look })
+        return
+      }
+      case "socket": {
+        const lane = laneFor(`req:${event.requestId}`, "socket", `WS ${event.path}`)
+        lane.group = "socket"
+        lane.title = `WS ${event.path}`
+        lane.actorId = event.actorId
+        lane.requestId = event.requestId
+        lane.runnerId = event.runnerId ?? lane.runnerId
+        if (event.event === "open") {
+          lane.state = "open"
+          mark(lane, { kind: "open", style: "m-open", glyph: "●" })
+        } else if (event.event === "hibernate") {
+          lane.state = "hibernating"
+          mark(lane, { kind: "hibernate", style: "m-hibernate", glyph: "☾" })
+          lane.bands.push({
+            from: slot,
+            to: null,
+            style: "hibernating",
+            since: event.time,
+            until: null,
+          })
+        } else if (event.event === "wake") {
+          lane.state = "open"
+          endBand(lane)
+          mark(lane, { kind: "wake", style: "m-wake", glyph: "☀" })
+        } else {
+          lane.state = `closed ${event.code ?? ""}`.trim()
+          lane.end = slot
+          endBand(lane)
+          const label = closeText(event.code, event.reason)
+          mark(lane, { kind: "close", style: "m-close", glyph: "■", label })
+        }
+        return
+      }
+      case "request": {
+        const lane = laneFor(`req:${event.requestId}`, "http", `${event.method} ${event.path}`)
+        lane.title = `${event.method} ${event.path}`
+        lane.actorId = event.actorId
+        lane.requestId = event.requestId
+        const look = REQUEST_LOOK[event.event]
+        if (event.event === "response") lane.state = String(event.status ?? "")
+        if (event.event === "end" || event.event === "abort") lane.end = slot
+        if (event.event === "abort") lane.state = "aborted"
+        mark(lane, { kind: `request-${event.event}`, ...look })
+        return
+      }
+      case "frame": {
+        if (event.requestId === null) {
+          const lane = laneFor(`runner:${event.runnerId}`, "runner", `runner ${event.runnerKey}`)
+          lane.runnerId = event.runnerId
+          const glyph = event.direction === "toRunner" ? "↓" : "↑"
+          mark(lane, { kind: chatter ? "chatter" : "frame", style: frameStyle(chatter), glyph })
+          return
+        }
+        const group = event.kind.includes("WebSocket") ? "socket" : "http"
+        const lane = laneFor(`req:${event.requestId}`, group, event.kind)
+        lane.requestId = event.requestId
+        lane.runnerId = event.runnerId
+        mark(lane, frameMarker(event, chatter))
+        return
+      }
+      case "fault": {
+        const id =
+          event.requestId !== null
+            ? `req:${event.requestId}`
+            : event.runnerId !== null
+              ? `runner:${event.runnerId}`
+              : "gateway"
+        const group =
+          event.requestId !== null ? "http" : event.runnerId !== null ? "runner" : "gateway"
+        const lane = laneFor(id, group, "gateway")
+        mark(lane, { kind: "fault", style: "m-fault", glyph: "!" })
+        return
+      }
+    }
+  })
+  return { lanes: [...lanes.values()], runners, actorNames, times }
+}
+
+/** @type {Record<Extract<TapEvent, { type: "actor" }>["event"], { style: string, glyph: string }>} */
+const ACTOR_LOOK = {
+  created: { style: "m-frame", glyph: "+" },
+  starting: { style: "m-frame", glyph: "▸" },
+  running: { style: "m-open", glyph: "●" },
+  stopping: { style: "m-frame", glyph: "▹" },
+  stopped: { style: "m-frame", glyph: "○" },
+  destroyed: { style: "m-close", glyph: "×" },
+}
+
+/** @type {Record<Extract<TapEvent, { type: "request" }>["event"], { style: string, glyph: string, dir?: string }>} */
+const REQUEST_LOOK = {
+  start: { style: "m-open", glyph: "●" },
+  response: { style: "m-message", glyph: "↑", dir: "out" },
+  end: { style: "m-frame", glyph: "■" },
+  abort: { style: "m-close", glyph: "✕" },
+}
+
+/** @param {boolean} chatter */
+function frameStyle(chatter) {
+  return chatter ? "m-chatter" : "m-frame"
+}
+
+/**
+ * @param {Extract<TapEvent, { type: "frame" }>} event
+ * @param {boolean} chatter
+ * @returns {Omit<Marker, "slot" | "index">}
+ */
+function frameMarker(event, chatter) {
+  const toRunner = event.direction === "toRunner"
+  if (event.kind.endsWith("WebSocketMessage")) {
+    return {
+      kind: "message",
+      style: "m-message",
+      glyph: toRunner ? "↓" : "↑",
+      dir: toRunner ? "in" : "out",
+    }
+  }
+  if (event.kind.endsWith("WebSocketMessageAck")) return { kind: "ack", style: "m-ack", glyph: "✓" }
+  if (chatter) return { kind: "chatter", style: "m-chatter", glyph: "·" }
+  const glyph = event.kind.endsWith("Open")
+    ? "o"
+    : event.kind.endsWith("Close")
+      ? "×"
+      : toRunner
+        ? "↓"
+        : "↑"
+  return { kind: "frame", style: "m-frame", glyph }
+}
+
+/** @param {ReturnType<typeof buildModel>} model @param {Lane} lane */
+function laneSubtitle(model, lane) {
+  const parts = []
+  const facts = lane.runnerId === null ? undefined : model.runners.get(lane.runnerId)
+  if (lane.group === "runner" && facts !== undefined) {
+    parts.push(`key ${facts.key}`, `id ${short(lane.runnerId)}`)
+  } else {
+    if (lane.actorId !== null) {
+      parts.push(`actor ${model.actorNames.get(lane.actorId) ?? ""} ${short(lane.actorId)}`.trim())
+    }
+    if (lane.requestId !== null) parts.push(`req ${short(lane.requestId)}`)
+    if (facts !== undefined) parts.push(`runner ${facts.name ?? facts.key}`)
+  }
+  return parts.join(" · ")
+}
+
+/** @param {ReturnType<typeof buildModel>} model @param {Lane} lane @param {number} width */
+function renderLane(model, lane, width) {
+  const facts = lane.runnerId === null ? undefined : model.runners.get(lane.runnerId)
+  const badges = []
+  if (facts?.version != null) badges.push(el("span", { class: "badge" }, `v${facts.version}`))
+  if (lane.state !== "") {
+    const stateClass = `badge state-${lane.state.split(" ")[0]}`
+    badges.push(el("span", { class: stateClass }, lane.state))
+  }
+  const label = el(
+    "div",
+    { class: "lane-label" },
+    el("div", { class: "lane-title" }, el("span", { title: lane.title }, lane.title), ...badges),
+    el("div", { class: "lane-sub" }, laneSubtitle(model, lane)),
+  )
+  const track = el("div", { class: "track", style: `width:${width}px` })
+  const lastSlot = model.times.length - 1
+  const lifeEnd = lane.end ?? lastSlot
+  track.append(
+    el("div", {
+      class: "life",
+      style: `left:${x(lane.first)}px;width:${x(lifeEnd) - x(lane.first)}px`,
+    }),
+  )
+  for (const band of lane.bands) {
+    const to = band.to ?? lastSlot + 0.5
+    const text =
+      band.until === null
+        ? `${band.style} since ${clock(band.since)}`
+        : `${band.style} ${duration(band.until - band.since)}`
+    track.append(
+      el(
+        "div",
+        {
+          class: `band ${band.style}`,
+          style: `left:${x(band.from)}px;width:${x(to) - x(band.from)}px`,
+        },
+        text,
+      ),
+    )
+  }
+  for (const marker of lane.markers) {
+    const event = /** @type {TapEvent} */ (state.events[marker.index])
+    const attributes = {
+      class: `marker ${marker.style}${state.selected === marker.index ? " selected" : ""}`,
+      style: `left:${x(marker.slot)}px`,
+      "data-kind": marker.kind,
+      "data-index": String(marker.index),
+      title: `${clock(event.time)} ${describe(event)}`,
+      type: "button",
+    }
+    track.append(
+      el(
+        "button",
+        marker.dir ? { ...attributes, "data-dir": marker.dir } : attributes,
+        marker.glyph,
+      ),
+    )
+    if (marker.label) {
+      track.append(
+        el("span", { class: "close-label", style: `left:${x(marker.slot)}px` }, marker.label),
+      )
+    }
+  }
+  const attributes = { class: "lane", "data-lane": lane.id, "data-group": lane.group }
+  if (lane.actorId !== null) Object.assign(attributes, { "data-actor": lane.actorId })
+  return el("div", attributes, label, track)
+}
+
+/** @param {TapEvent} event */
+function describe(event) {
+  switch (event.type) {
+    case "frame":
+      return `${event.direction === "toRunner" ? "gateway → runner" : "runner → gateway"} ${event.kind}`
+    case "fault":
+      return `fault: ${event.message}`
+    case "socket":
+    case "runner":
+      return `${event.type} ${event.event} ${closeText(event.code, event.reason)}`.trim()
+    default:
+      return `${event.type} ${event.event}`
+  }
+}
+
+function render() {
+  state.scheduled = false
+  const timeline = $("timeline")
+  const atEnd = timeline.scrollLeft + timeline.clientWidth >= timeline.scrollWidth - 2 * STEP
+  const model = buildModel(state.events, state.showChatter)
+  const width = Math.max(x(model.times.length) + 160, 400)
+  const ruler = el("div", { class: "track", style: `width:${width}px` })
+  model.times.forEach((time, slot) => {
+    if (slot % TICK_EVERY === 0) {
+      ruler.append(el("span", { class: "tick", style: `left:${x(slot)}px` }, clock(time)))
+    }
+  })
+  const rows = [el("div", { class: "ruler" }, el("div", { class: "lane-label" }, "time →"), ruler)]
+  for (const [group, title] of GROUPS) {
+    const lanes = model.lanes.filter((lane) => lane.group === group)
+    if (lanes.length === 0) continue
+    rows.push(el("div", { class: "group-title" }, el("span", {}, `${title} (${lanes.length})`)))
+    for (const lane of lanes) rows.push(renderLane(model, lane, width))
+  }
+  if (model.times.length === 0) rows.push(el("p", { class: "empty" }, "No traffic yet."))
+  timeline.replaceChildren(...rows)
+  if (atEnd) timeline.scrollLeft = timeline.scrollWidth
+  const sockets = model.lanes.filter((lane) => lane.group === "socket").length
+  $("counts").textContent =
+    `${state.events.length} events · ${model.runners.size} runners · ${sockets} sockets`
+}
+
+function scheduleRender() {
+  if (state.scheduled) return
+  state.scheduled = true
+  requestAnimationFrame(render)
+}
+
+/** @param {number} index */
+function showDetails(index) {
+  const event = state.events[index]
+  if (event === undefined) return
+  state.selected = index
+  const model = buildModel(state.events, true)
+  const runnerId = event.type === "request" ? null : event.runnerId
+  const facts = runnerId === null ? undefined : model.runners.get(runnerId)
+  /** @type {[string, string][]} */
+  const rows = [
+    ["time", `${clock(event.time)} (${new Date(event.time).toISOString()})`],
+    ["seq", String(event.seq)],
+  ]
+  if (event.type === "frame") {
+    rows.push([
+      "direction",
+      event.direction === "toRunner" ? "gateway → runner" : "runner → gateway",
+    ])
+  }
+  if (runnerId !== null) {
+    rows.push(["runner", `${facts?.name ?? "(unnamed)"} key ${facts?.key ?? "?"} id ${runnerId}`])
+  }
+  const version = event.type === "runner" ? event.version : (facts?.version ?? null)
+  if (version !== null) rows.push(["protocol", `v${version}`])
+  if ("requestId" in event && event.requestId !== null) rows.push(["request", event.requestId])
+  if ("actorId" in event) rows.push(["actor", event.actorId])
+  if ("code" in event && (event.code !== null || event.reason !== null)) {
+    rows.push(["close", closeText(event.code, event.reason)])
+  }
+  if (event.type === "socket") rows.push(["pending", String(event.pending)])
+  $("details-title").textContent =
+    `#${event.seq} ${event.type === "frame" ? event.kind : describe(event)}`
+  $("details-facts").replaceChildren(
+    ...rows.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, value)]),
+  )
+  $("details-text").textContent =
+    event.type === "frame" ? event.text : JSON.stringify(event, null, 2)
+  const decode = $("details-decode")
+  if (event.type === "frame") {
+    const type = event.direction === "toRunner" ? "ToClient" : "ToServer"
+    const command = `tunnelwire inspect decode ${event.wire} --type ${type} --version ${event.version}`
+    decode.replaceChildren("Decode it again: ", el("code", {}, command))
+  } else decode.replaceChildren()
+  $("details").hidden = false
+  scheduleRender()
+}
+
+/** @param {RelayMessage} message */
+function receive(message) {
+  if (message.kind === "events") {
+    state.events.push(...message.events)
+    scheduleRender()
+    return
+  }
+  const status = $("status")
+  status.dataset.state = message.state
+  status.textContent =
+    message.state === "live"
+      ? "● live"
+      : message.state === "connecting"
+        ? "connecting to the gateway…"
+        : `gateway gone (${message.detail ?? "closed"}); retrying`
+  $("gateway").textContent = message.gateway
+}
+
+function connect() {
+  const socket = new WebSocket(
+    `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/tap`,
+  )
+  // The inspector sends everything it kept on each (re)connection: start from a clean slate.
+  socket.addEventListener("open", () => {
+    state.events = []
+    state.selected = null
+  })
+  socket.addEventListener("message", (message) => receive(JSON.parse(String(message.data))))
+  socket.addEventListener("close", () => {
+    const status = $("status")
+    status.dataset.state = "offline"
+    status.textContent = "inspector offline; retrying"
+    setTimeout(connect, 2_000)
+  })
+}
+
+$("timeline").addEventListener("click", (click) => {
+  const target = /** @type {HTMLElement} */ (click.target)
+  const index = target.closest(".marker")?.getAttribute("data-index")
+  if (index != null) showDetails(Number(index))
+})
+$("close-details").addEventListener("click", () => {
+  $("details").hidden = true
+  state.selected = null
+  scheduleRender()
+})
+$("show-chatter").addEventListener("change", (change) => {
+  state.showChatter = /** @type {HTMLInputElement} */ (change.target).checked
+  scheduleRender()
+})
+connect()
+render()
