@@ -430,7 +430,14 @@ function render() {
       ruler.append(el("span", { class: "tick", style: `left:${x(slot)}px` }, clock(time)))
     }
   })
-  const rows = [el("div", { class: "ruler" }, el("div", { class: "lane-label" }, "time →"), ruler)]
+  const rows = [
+    el(
+      "div",
+      { class: "ruler" },
+      el("div", { class: "lane-label" }, "one column per event, in order →"),
+      ruler,
+    ),
+  ]
   for (const [group, title] of GROUPS) {
     const lanes = model.lanes.filter((lane) => lane.group === group)
     if (lanes.length === 0) continue
@@ -457,7 +464,10 @@ function showDetails(index) {
   if (event === undefined) return
   state.selected = index
   const model = buildModel(state.events, true)
-  const runnerId = event.type === "request" ? null : event.runnerId
+  // A socket's close and an HTTP request's events do not name their runner: their lane knows it.
+  const requestId = "requestId" in event ? event.requestId : null
+  const laneRunner = model.lanes.find((lane) => lane.id === `req:${requestId}`)?.runnerId ?? null
+  const runnerId = (event.type === "request" ? null : event.runnerId) ?? laneRunner
   const facts = runnerId === null ? undefined : model.runners.get(runnerId)
   /** @type {[string, string][]} */
   const rows = [
@@ -475,7 +485,7 @@ function showDetails(index) {
   }
   const version = event.type === "runner" ? event.version : (facts?.version ?? null)
   if (version !== null) rows.push(["protocol", `v${version}`])
-  if ("requestId" in event && event.requestId !== null) rows.push(["request", event.requestId])
+  if (requestId !== null) rows.push(["request", requestId])
   if ("actorId" in event) rows.push(["actor", event.actorId])
   if ("code" in event && (event.code !== null || event.reason !== null)) {
     rows.push(["close", closeText(event.code, event.reason)])

@@ -1,0 +1,135 @@
+import { type Gateway, startGateway } from "@tunnelwire/gateway-mock"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { WebSocket } from "ws"
+import type { RelayMessage } from "../src/ui/tap-relay.js"
+import { type InspectorUi, startInspectorUi } from "../src/ui/ui-server.js"
+import { startCli } from "./run-cli.js"
+
+let gateway: Gateway
+let ui: InspectorUi
+
+beforeEach(async () => {
+  gateway = await startGateway({ port: 0, tapHistory: 100 })
+  ui = await startInspectorUi({ gatewayUrl: gateway.url, port: 0 })
+})
+
+afterEach(async () => {
+  await ui.close()
+  await gateway.stop()
+})
+
+/** A page's subscription: every relay message it received, and a way to wait for one. */
+function subscribe(origin?: string) {
+  const received: RelayMessage[] = []
+  const waiters = new Set<() => void>()
+  const ws = new WebSocket(`${ui.url.replace(/^http/, "ws")}tap`, origin ? { origin } : {})
+  ws.on("message", (data) => {
+    received.push(JSON.parse(data.toString()) as RelayMessage)
+    for (const check of waiters) check()
+  })
+  const until = (match: (message: RelayMessage) => boolean) =>
+    new Promise<RelayMessage>((resolve) => {
+      const check = () => {
+        const found = received.find(match)
+        if (found === undefined) return
+        waiters.delete(check)
+        resolve(found)
+      }
+      waiters.add(check)
+      check()
+    })
+  return { ws, received, until }
+}
+
+const actorEvent = (name: string) => (message: RelayMessage) =>
+  message.kind === "events" &&
+  message.events.some((event) => event.type === "actor" && event.name === name)
+
+describe("the inspector UI server", () => {
+  it("serves the page, its script and its style, and nothing else", async () => {
+    const page = await fetch(ui.url)
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8")
+    expect(await page.text()).toContain('<script type="module" src="timeline.js">')
+    const script = await fetch(new URL("timeline.js", ui.url))
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8")
+    expect((await fetch(new URL("style.css", ui.url))).status).toBe(200)
+    expect((await fetch(new URL("../package.json", `${ui.url}web/`))).status).toBe(404)
+    expect((await fetch(new URL("timeline.js", ui.url), { method: "POST" })).status).toBe(405)
+  })
+
+  it("relays the events the gateway kept, then live ones, after the gateway's state", async () => {
+    gateway.createActor({ name: "before" })
+    const page = subscribe()
+    await page.until((message) => message.kind === "status" && message.state === "live")
+    await page.until(actorEvent("before"))
+    gateway.createActor({ name: "after" })
+    await page.until(actorEvent("after"))
+    expect(page.received[0]).toMatchObject({ kind: "status" })
+    const names = page.received.flatMap((message) =>
+      message.kind === "events"
+        ? message.events.flatMap((event) => (event.type === "actor" ? [event.name] : []))
+        : [],
+    )
+    expect(names).toEqual(["before", "after"])
+    page.ws.close()
+  })
+
+  it("gives a page opened later the whole timeline at once", async () => {
+    const first = subscribe()
+    gateway.createActor({ name: "early" })
+    await first.until(actorEvent("early"))
+    const later = subscribe()
+    const snapshot = await later.until((message) => message.kind === "events")
+    expect(snapshot).toMatchObject({ events: [{ type: "actor", name: "early" }] })
+    first.ws.close()
+    later.ws.close()
+  })
+
+  it("refuses a subscription from another site's page", async () => {
+    const status = await new Promise<number | undefined>((resolve) => {
+      const ws = new WebSocket(`${ui.url.replace(/^http/, "ws")}tap`, {
+        origin: "https://elsewhere.example",
+      })
+      ws.on("unexpected-response", (_request, response) => resolve(response.statusCode))
+      ws.on("open", () => resolve(undefined))
+    })
+    expect(status).toBe(403)
+  })
+
+  it("tells the page when the gateway goes away", async () => {
+    const page = subscribe()
+    await page.until((message) => message.kind === "status" && message.state === "live")
+    await gateway.stop()
+    const gone = await page.until(
+      (message) => message.kind === "status" && message.state === "gone",
+    )
+    expect(gone).toMatchObject({ detail: "closed 1001" })
+    page.ws.close()
+    gateway = await startGateway({ port: 0 })
+  })
+})
+
+describe("tunnelwire inspect ui", () => {
+  it("prints the page's URL and stops cleanly on Ctrl-C", async () => {
+    const cli = startCli(["ui", gateway.url, "--port", "0"])
+    await cli.until((stdout) => stdout.includes("inspector: http://"))
+    const url = /inspector: (\S+)/.exec(cli.stdout())?.[1] ?? ""
+    expect((await fetch(url)).status).toBe(200)
+    cli.interrupt()
+    const run = await cli.done
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(
+      /^inspector: http:\/\/127\.0\.0\.1:\d+\/ \(gateway http:\/\/127\.0\.0\.1:\d+; Ctrl-C to stop\)\n$/,
+    )
+    await expect(fetch(url)).rejects.toThrow()
+  })
+
+  it("exits 2 when the port is taken and 1 on a bad port", async () => {
+    const port = new URL(ui.url).port
+    const taken = await startCli(["ui", gateway.url, "--port", port]).done
+    expect(taken.code).toBe(2)
+    expect(taken.stderr).toMatch(/^cannot serve the inspector on 127\.0\.0\.1:\d+: .*EADDRINUSE/)
+    const bad = await startCli(["ui", gateway.url, "--port", "http"]).done
+    expect(bad).toMatchObject({ code: 1, stderr: '--port must be a port number, got "http"\n' })
+  })
+})
