@@ -365,7 +365,7 @@ export class Tunnel {
     const exchange = this.#exchanges.get(requestKey)
     if (session === undefined && exchange === undefined) return
     this.#options.logger.warn({ request: requestKey }, "tunnel message not acknowledged in time")
-    session?.value.fail(RunnerClose.ackTimeout)
+    session?.value.fail(RunnerClose.ackTimeout, new Error(RunnerClose.ackTimeout.purpose))
     exchange?.value.fail()
   }
 

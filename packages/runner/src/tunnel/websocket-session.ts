@@ -150,7 +150,10 @@ export class WebSocketSession {
     })
   }
 
-  /** The runner closes the socket for good with `rule`, telling the gateway. */
+  /**
+   * The runner closes the socket for good with `rule`, telling the gateway. With an `error` the
+   * close is abnormal: an error event precedes the close event, as on a standard WebSocket.
+   */
   fail(rule: CloseRule, error?: unknown): void {
     if (this.#ended) return
     this.#sendClose(rule.code, rule.reason)
@@ -190,7 +193,8 @@ export class WebSocketSession {
     }
     if (this.#deps.send(message, data.byteLength)) return
     // Like a browser whose send buffer is full: the socket closes, after the caller's send().
-    queueMicrotask(() => this.fail(RunnerClose.outboundBufferFull))
+    const rule = RunnerClose.outboundBufferFull
+    queueMicrotask(() => this.fail(rule, new Error(rule.purpose)))
   }
 
   #closeFromActor(code: number | null, reason: string | null): void {
