@@ -66,7 +66,9 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
         this.#kv(connection, message.val)
         return
       case "ToServerStopping":
+        // The runner waits for its actors to be stopped; none is placed on it any more.
         connection.state = "draining"
+        for (const actorId of [...connection.actorIds]) this.actors.get(actorId)?.drain()
         return
       case "ToServerAckCommands":
       case "ToServerPing":

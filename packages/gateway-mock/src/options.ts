@@ -24,6 +24,15 @@ export interface GatewayOptions {
   readonly runnerLostThresholdMs?: number
   /** Tap events kept for subscribers that join late (the `/tap?history=1` endpoint). */
   readonly tapHistory?: number
+  /** Deliberate misbehaviour, to test how a runner copes with a faulty gateway. */
+  readonly faults?: GatewayFaults
+}
+
+export interface GatewayFaults {
+  /** Never answer a runner's tunnel message with TunnelAck (the runner's ack timeout fires). */
+  readonly withholdTunnelAcks?: boolean
+  /** Never send the client message with this index (the runner sees an index skip). */
+  readonly skipMessageIndex?: number
 }
 
 export type ResolvedOptions = Required<Omit<GatewayOptions, "token">> & {
@@ -45,5 +54,6 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     maxBufferedBodyBytes: options.maxBufferedBodyBytes ?? 64 * 1024,
     runnerLostThresholdMs: options.runnerLostThresholdMs ?? 5_000,
     tapHistory: options.tapHistory ?? 0,
+    faults: options.faults ?? {},
   }
 }

@@ -125,6 +125,11 @@ export class Actor {
     this.#stop("sleeping")
   }
 
+  /** Its runner is shutting down: stop the actor there; it starts again on demand elsewhere. */
+  drain(): void {
+    this.#stop("stopped")
+  }
+
   /** A runner became available: start the actor if something is waiting for it. */
   runnerAvailable(): void {
     this.#tryStart()

@@ -102,6 +102,7 @@ export class RunnerConnection {
 
   /** Answers a runner's tunnel message with the TunnelAck carrying the same ids. */
   acknowledge(message: latest.ToServerTunnelMessage): void {
+    if (this.#host.options.faults.withholdTunnelAcks === true) return
     this.send({
       tag: "ToClientTunnelMessage",
       val: {

@@ -241,7 +241,9 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     const connection = this.#connection
     if (connection === null) return
     const indexed = connection.capabilities.messageIndex
+    const skipped = this.#host.options.faults.skipMessageIndex
     for (const entry of this.#outbox.takeUnsent()) {
+      if (entry.index === skipped) continue
       connection.sendTunnel(this.requestId, {
         tag: "ToClientWebSocketMessage",
         val: { index: indexed ? entry.index : 0, data: entry.data, binary: entry.binary },
