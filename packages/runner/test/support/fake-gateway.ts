@@ -13,6 +13,7 @@ import {
   tokenFromSubprotocols,
 } from "@tunnelwire/protocol"
 import { type WebSocket, WebSocketServer } from "ws"
+import { FakeKv } from "./fake-kv.js"
 
 export interface Frame {
   /** Which runner connection (0, 1, …) carried it. */
@@ -65,6 +66,9 @@ export class FakeGateway {
   /** Actors the runner reported running, with their generation. */
   readonly runningActors = new Map<string, number>()
   stopActorsOnStopping: boolean
+  /** Leave KV requests unanswered (to time them out). */
+  kvSilent = false
+  readonly kv = new FakeKv()
   readonly #server: Server
   readonly #wss = new WebSocketServer({ noServer: true })
   readonly #options: FakeGatewayOptions
@@ -398,6 +402,13 @@ export class FakeGateway {
         this.send({ tag: "ToClientAckEvents", val: { lastEventIdx: this.acknowledgedEventIdx } })
         return
       }
+      case "ToServerKvRequest":
+        if (this.kvSilent) return
+        this.send({
+          tag: "ToClientKvResponse",
+          val: { requestId: message.val.requestId, data: this.kv.handle(message.val) },
+        })
+        return
       case "ToServerTunnelMessage": {
         const { requestId, messageId, messageKind } = message.val
         if (!this.ackTunnel || messageKind.tag === "TunnelAck") return
@@ -446,5 +457,6 @@ function responseOf(kinds: latest.ToServerTunnelMessageKind[]): HttpResult | und
   }
   const chunks = kinds.flatMap((k) => (k.tag === "ToServerResponseChunk" ? [k.val] : []))
   if (!chunks.some((c) => c.finish)) return undefined
-  return { ...head, body: Buffer.concat(chunks.map((c) => new Uint8Array(c.body))), streamed: true }
+  const body = new Uint8Array(Buffer.concat(chunks.map((c) => new Uint8Array(c.body))))
+  return { ...head, body, streamed: true }
 }
