@@ -36,7 +36,9 @@ export class FakeKv {
         if (data.val.keys.some((key) => new TextDecoder().decode(key) === "forbidden")) {
           return { tag: "KvErrorResponse", val: { message: "key forbidden" } }
         }
-        data.val.keys.forEach((key, i) => store.set(hex(key), data.val.values[i]!))
+        data.val.keys.forEach((key, i) => {
+          store.set(hex(key), data.val.values[i]!)
+        })
         return { tag: "KvPutResponse", val: null }
       case "KvDeleteRequest":
         for (const key of data.val.keys) store.delete(hex(key))
