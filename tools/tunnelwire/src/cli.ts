@@ -1,16 +1,22 @@
 import { parseArgs } from "node:util"
+import { BUMP_HELP, runBump } from "./commands/bump/command.ts"
+import { CHECK_HELP, FORMATS, type Format, runCheck } from "./commands/check/command.ts"
 import { GEN_HELP, runGen } from "./commands/gen/command.ts"
+import { ruleListMarkdown } from "./rules/rule-list.ts"
+import { UsageError } from "./usage-error.ts"
 
 const USAGE = `Usage: tunnelwire <command> [options]
 
 Commands:
-  gen     generate typed codecs from schemas/runner-protocol/vN.bare
+  gen     generate typed codecs from schemas/runner-protocol/vN.bare, and scaffold converters
+  check   report what changed between versions, and fail when a release or converter breaks
+  bump    release the newest schema version and open the next one
 
 Run \`tunnelwire <command> --help\` for a command's options.
 `
 
 /** Exit codes: 0 success, 1 usage error, 100 a check found something out of date or broken. */
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
     switch (command) {
@@ -23,11 +29,47 @@ export function main(argv: readonly string[]): number {
             help: { type: "boolean", default: false },
           },
         })
-        if (values.help) {
-          console.log(GEN_HELP)
-          return 0
-        }
+        if (values.help) return help(GEN_HELP)
         return runGen({ check: values.check, root: values.root })
+      }
+      case "check": {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          allowPositionals: true,
+          options: {
+            against: { type: "string" },
+            format: { type: "string", default: "text" },
+            "list-rules": { type: "boolean", default: false },
+            root: { type: "string" },
+            help: { type: "boolean", default: false },
+          },
+        })
+        if (values.help) return help(CHECK_HELP)
+        if (values["list-rules"]) return help(ruleListMarkdown())
+        if (!isFormat(values.format)) {
+          throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`)
+        }
+        return await runCheck(
+          {
+            root: values.root,
+            against: values.against,
+            format: values.format,
+            files: positionals,
+          },
+          { stdout: process.stdout, stderr: process.stderr, env: process.env },
+        )
+      }
+      case "bump": {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: {
+            "dry-run": { type: "boolean", default: false },
+            root: { type: "string" },
+            help: { type: "boolean", default: false },
+          },
+        })
+        if (values.help) return help(BUMP_HELP)
+        return runBump({ dryRun: values["dry-run"], root: values.root })
       }
       case undefined:
       case "help":
@@ -39,11 +81,7 @@ export function main(argv: readonly string[]): number {
         return 1
     }
   } catch (error) {
-    if (
-      error instanceof TypeError &&
-      "code" in error &&
-      String(error.code).startsWith("ERR_PARSE_ARGS")
-    ) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
       console.error(`${error.message}\n`)
       return 1
     }
@@ -51,4 +89,17 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2))
+function help(text: string): number {
+  console.log(text)
+  return 0
+}
+
+function isFormat(value: string): value is Format {
+  return FORMATS.some((format) => format === value)
+}
+
+function isParseArgsError(error: unknown): error is TypeError {
+  return (
+    error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")
+  )
+}

@@ -1,4 +1,4 @@
-import { type Ast, Config, parse, type Type } from "@bare-ts/tools"
+import { type Ast, CompilerError, Config, parse, type Type } from "@bare-ts/tools"
 import type { PrimitiveKind, SchemaDescriptor, SourcePosition, TypeDescriptor } from "./model.ts"
 
 const PRIMITIVES: ReadonlySet<string> = new Set<PrimitiveKind>([
@@ -24,16 +24,38 @@ export interface ParsedSchema {
   readonly source: string
   readonly ast: Ast
   readonly descriptor: SchemaDescriptor
-  /** Declaration position of every named type and of every struct field (`Type.field`). */
+  /**
+   * Declaration position of every named type, and of its parts: struct fields, union members
+   * and enum values, each keyed `Type.part` (a union member by its name or, if inline, its tag).
+   */
   readonly positions: ReadonlyMap<string, SourcePosition>
 }
 
-/** Parses one `vN.bare` file into its AST and its descriptor. Throws bare-ts `CompilerError`. */
+/** A schema that does not parse, with the place it stops making sense. */
+export class SchemaSyntaxError extends Error {
+  override name = "SchemaSyntaxError"
+  readonly at: SourcePosition
+
+  constructor(at: SourcePosition, reason: string) {
+    super(`${at.file}:${at.line}:${at.column}: ${reason}`)
+    this.at = at
+  }
+}
+
+/** Parses one `vN.bare` file into its AST and its descriptor. Throws `SchemaSyntaxError`. */
 export function parseSchema(source: string, file: string, version: number): ParsedSchema {
-  const ast = parse(source, Config({ schema: file }))
+  const toPosition = offsetToPosition(source, file)
+  let ast: Ast
+  try {
+    // The file name stays out of bare-ts, which wants it to end in .bare: positions carry it.
+    ast = parse(source, Config({}))
+  } catch (error) {
+    if (error instanceof CompilerError)
+      throw new SchemaSyntaxError(toPosition(error.offset), error.message)
+    throw error
+  }
   const types: Record<string, TypeDescriptor> = {}
   const positions = new Map<string, SourcePosition>()
-  const toPosition = offsetToPosition(source, file)
   for (const def of ast.defs) {
     types[def.alias] = describe(def.type)
     positions.set(def.alias, toPosition(def.offset))
@@ -41,6 +63,14 @@ export function parseSchema(source: string, file: string, version: number): Pars
       for (const field of def.type.data) {
         positions.set(`${def.alias}.${field.name}`, toPosition(field.offset))
       }
+    }
+    if (def.type.tag === "union") {
+      const { data: members, types: memberTypes } = def.type
+      members.forEach((member, i) => {
+        const memberType = memberTypes[i]!
+        const name = memberType.tag === "alias" ? memberType.data : String(member.val)
+        positions.set(`${def.alias}.${name}`, toPosition(memberType.offset))
+      })
     }
     if (def.type.tag === "enum") {
       for (const value of def.type.data) {

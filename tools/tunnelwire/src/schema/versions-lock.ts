@@ -10,9 +10,14 @@ export interface VersionsLock {
 
 export function readVersionsLock(path: string): VersionsLock {
   if (!existsSync(path)) return { released: {} }
-  const parsed: unknown = JSON.parse(readFileSync(path, "utf8"))
+  return parseVersionsLock(readFileSync(path, "utf8"), path)
+}
+
+/** Parses the text of a versions lock; `file` names it in errors. */
+export function parseVersionsLock(text: string, file: string): VersionsLock {
+  const parsed: unknown = JSON.parse(text)
   if (typeof parsed !== "object" || parsed === null || !("released" in parsed)) {
-    throw new Error(`${path}: expected an object with a "released" map`)
+    throw new Error(`${file}: expected an object with a "released" map`)
   }
   return parsed as VersionsLock
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from "node:path"
 import { GENERATED_MARK } from "../../codegen/generated-header.ts"
 import type { GeneratedFile } from "./plan.ts"
+import type { ScaffoldFile } from "./plan-scaffolds.ts"
 
 export interface GenerationChanges {
   readonly written: readonly string[]
@@ -39,4 +40,12 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)],
   )
+}
+
+/** Writes hand-written converter modules with their new placeholders. */
+export function applyScaffolds(files: readonly ScaffoldFile[]): void {
+  for (const file of files) {
+    mkdirSync(dirname(file.path), { recursive: true })
+    writeFileSync(file.path, file.content)
+  }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterEach, describe, expect, it, vi } from "vitest"
+import { tempProject } from "../../../test/support/temp-project.ts"
 import { GENERATED_MARK } from "../../codegen/generated-header.ts"
 import { projectLayout } from "../../schema/project-layout.ts"
 import { applyGeneration } from "./apply.ts"
@@ -80,6 +81,37 @@ describe("tunnelwire gen", () => {
     expect(runGen({ check: true, root: dir })).toBe(0)
     const codec = readFileSync(join(projectLayout(dir).genDir, "v3", "codec.ts"), "utf8")
     expect(codec).toContain("readonly reason: string")
+  })
+
+  it("scaffolds the converters a schema edit calls for and leaves the written ones untouched", () => {
+    vi.spyOn(console, "log").mockImplementation(() => {})
+    const project = tempProject({ schemas: true, protocol: true })
+    temporary.push(project.root)
+    const v3 = "schemas/runner-protocol/v3.bare"
+    const module = "packages/protocol/src/migrations/v2-to-v3.ts"
+    const written = project.read(module)
+    project.write(
+      v3,
+      project
+        .read(v3)
+        .replace("type ToServerStopping void", "type ToServerStopping struct { reason: str }"),
+    )
+    expect(runGen({ check: false, root: project.root })).toBe(0)
+    const scaffolded = project.read(module)
+    const holes = [...scaffolded.matchAll(/^ {2}(\w+): (unwritten\w+),$/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    )
+    expect(holes).toEqual([
+      "ToServerStopping unwrittenUpgradeToServerStopping",
+      "ToServerStopping unwrittenDowngradeToServerStopping",
+    ])
+    const withoutHoles = scaffolded.replace(
+      /^ {2}\/\/ Write this[^\n]*\n( {2}\/\/ - [^\n]*\n)*^ {2}\w+: unwritten\w+,\n/gm,
+      "",
+    )
+    expect(withoutHoles).toBe(written)
+    expect(runGen({ check: false, root: project.root })).toBe(0)
+    expect(project.read(module)).toBe(scaffolded)
   })
 
   it("removes generated files of a schema version that no longer exists, and nothing else", () => {

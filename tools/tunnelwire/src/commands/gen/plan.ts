@@ -1,4 +1,4 @@
-import { join, relative } from "node:path"
+import { join } from "node:path"
 import { emitCodecModule } from "../../codegen/codec-module.ts"
 import {
   emitFacadeModule,
@@ -9,27 +9,37 @@ import { emitMigrationModule } from "../../codegen/migration-module.ts"
 import { emitVersionedModule } from "../../codegen/versioned-module.ts"
 import type { SchemaDescriptor } from "../../schema/model.ts"
 import { parseSchema } from "../../schema/parse-schema.ts"
-import { type ProjectLayout, readSchemaFiles } from "../../schema/project-layout.ts"
+import {
+  displayPath,
+  type ProjectLayout,
+  readSchemaFiles,
+  type SchemaFile,
+} from "../../schema/project-layout.ts"
 
 export interface GeneratedFile {
   readonly path: string
   readonly content: string
 }
 
-/** Every file `tunnelwire gen` owns, with the content it must have. Pure: reads, never writes. */
-export function planGeneration(layout: ProjectLayout): GeneratedFile[] {
-  const schemaFiles = readSchemaFiles(layout)
+/**
+ * Every file `tunnelwire gen` owns, with the content it must have, for the project's schema files
+ * (or the ones given, as `tunnelwire bump` plans them before writing). Pure: reads, never writes.
+ */
+export function planGeneration(
+  layout: ProjectLayout,
+  schemaFiles: readonly SchemaFile[] = readSchemaFiles(layout),
+): GeneratedFile[] {
   const files: GeneratedFile[] = []
   const descriptors: SchemaDescriptor[] = []
   for (const file of schemaFiles) {
-    const displayPath = relative(layout.root, file.path).split("\\").join("/")
-    const parsed = parseSchema(file.source, displayPath, file.version)
+    const shown = displayPath(layout, file.path)
+    const parsed = parseSchema(file.source, shown, file.version)
     descriptors.push(parsed.descriptor)
     const dir = join(layout.genDir, `v${file.version}`)
     files.push(
-      { path: join(dir, "codec.ts"), content: emitCodecModule(file.source, displayPath) },
-      { path: join(dir, "schema.ts"), content: emitSchemaModule(parsed.descriptor, displayPath) },
-      { path: join(dir, "index.ts"), content: emitFacadeModule(parsed.descriptor, displayPath) },
+      { path: join(dir, "codec.ts"), content: emitCodecModule(file.source, shown) },
+      { path: join(dir, "schema.ts"), content: emitSchemaModule(parsed.descriptor, shown) },
+      { path: join(dir, "index.ts"), content: emitFacadeModule(parsed.descriptor, shown) },
     )
   }
   for (const [older, newer] of descriptors.slice(1).map((d, i) => [descriptors[i]!, d] as const)) {
