@@ -17,6 +17,13 @@ export interface ConnectionOptions {
   readonly random: () => number
   readonly logger: Logger
   readonly handlers: ConnectionHandlers
+  /** Runs `callback` after `delayMs`; returns a cancel function. Default: `setTimeout`. */
+  readonly schedule?: (callback: () => void, delayMs: number) => () => void
+}
+
+function scheduleWithTimeout(callback: () => void, delayMs: number): () => void {
+  const timer = setTimeout(callback, delayMs)
+  return () => clearTimeout(timer)
 }
 
 /** How long a closing handshake may take before the socket is dropped. */
@@ -30,7 +37,8 @@ const CLOSE_HANDSHAKE_MS = 2_000
 export class RunnerConnection {
   readonly #options: ConnectionOptions
   #socket: WebSocket | null = null
-  #retryTimer: NodeJS.Timeout | null = null
+  /** Cancels the pending retry; `null` when none is pending. */
+  #cancelRetry: (() => void) | null = null
   #attempt = 0
   #reconnecting = true
 
@@ -88,8 +96,8 @@ export class RunnerConnection {
   /** No more retries; a pending one is cancelled. */
   stopReconnecting(): void {
     this.#reconnecting = false
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer)
-    this.#retryTimer = null
+    this.#cancelRetry?.()
+    this.#cancelRetry = null
   }
 
   /** Closes for good with `code` and `reason`; resolves once the socket is closed. */
@@ -110,12 +118,13 @@ export class RunnerConnection {
   }
 
   #scheduleRetry(): void {
-    if (!this.#reconnecting || this.#retryTimer !== null) return
+    if (!this.#reconnecting || this.#cancelRetry !== null) return
     const delay = backoffDelay(this.#attempt, this.#options.backoff, this.#options.random)
     this.#attempt += 1
     this.#options.logger.info({ delayMs: delay, attempt: this.#attempt }, "reconnecting")
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null
+    const schedule = this.#options.schedule ?? scheduleWithTimeout
+    this.#cancelRetry = schedule(() => {
+      this.#cancelRetry = null
       this.connect()
     }, delay)
   }

@@ -77,6 +77,7 @@ export class Runner {
       maxBufferedBytes: this.#config.maxBufferedBytes,
       ackTimeoutMs: this.#config.ackTimeoutMs,
       transmit: (frame) => this.#ready && this.#connection.send(frame),
+      reply: (frame) => this.#connection.send(frame),
     })
     this.#actors = new ActorHost({
       handlers,

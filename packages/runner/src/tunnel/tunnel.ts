@@ -32,8 +32,10 @@ export interface TunnelOptions {
   readonly actors: ActorDirectory
   readonly maxBufferedBytes: number
   readonly ackTimeoutMs: number
-  /** Puts a frame on the wire if connected; returns whether it did. */
+  /** Puts a frame on the wire once the gateway accepted the connection; returns whether it did. */
   readonly transmit: (frame: Uint8Array) => boolean
+  /** Puts a frame on the open socket right away: an answer to a message that came over it. */
+  readonly reply: (frame: Uint8Array) => boolean
 }
 
 /** How many recent gateway message ids are remembered to drop redelivered copies. */
@@ -405,6 +407,6 @@ export class Tunnel {
       val: { requestId, messageId, messageKind: { tag: "TunnelAck", val: null } },
     }
     logFrame(this.#options.logger, "out", message)
-    this.#options.transmit(this.#options.codec.encode(message))
+    this.#options.reply(this.#options.codec.encode(message))
   }
 }

@@ -75,6 +75,8 @@ export class FakeGateway {
   #socket: WebSocket | null = null
   #waiters: Waiter[] = []
   #commandIndex = 0n
+  #highestEventSeen = -1n
+  #unacknowledgedTunnel: Array<{ requestId: ArrayBuffer; messageId: ArrayBuffer }> = []
   #refusalsLeft: number
 
   private constructor(server: Server, options: FakeGatewayOptions) {
@@ -171,6 +173,19 @@ export class FakeGateway {
         m.tag === "ToServerTunnelMessage" &&
         m.val.messageKind.tag === "TunnelAck" &&
         idKey(m.val.messageId) === key,
+    )
+  }
+
+  /** Waits until connection number `count` exists and the gateway answered its ToServerInit. */
+  async waitForReady(count: number): Promise<void> {
+    await this.waitFor(
+      () =>
+        this.connections.length === count &&
+        this.connected &&
+        this.frames.some(
+          (f) =>
+            f.connection === count - 1 && f.direction === "out" && f.message.tag === "ToClientInit",
+        ),
     )
   }
 
@@ -317,6 +332,28 @@ export class FakeGateway {
     return { ...result, requestId }
   }
 
+  /** Acknowledges every event received so far (for tests that hold acknowledgements back). */
+  acknowledgeEvents(): void {
+    if (!this.connected || this.#highestEventSeen <= this.acknowledgedEventIdx) return
+    this.acknowledgedEventIdx = this.#highestEventSeen
+    this.send({ tag: "ToClientAckEvents", val: { lastEventIdx: this.acknowledgedEventIdx } })
+  }
+
+  /** Sends the TunnelAcks held back while `ackTunnel` was off. */
+  acknowledgeTunnel(): void {
+    if (!this.connected) return
+    const held = this.#unacknowledgedTunnel
+    this.#unacknowledgedTunnel = []
+    for (const { requestId, messageId } of held) {
+      this.send(tunnel(requestId, { tag: "TunnelAck", val: null }, messageId))
+    }
+  }
+
+  /** Closes the runner's connection with a close frame. */
+  closeConnection(code: number, reason: string): void {
+    this.#socket?.close(code, reason)
+  }
+
   /** Drops the runner's connection as a network failure would (no close frame). */
   drop(): void {
     this.#socket?.terminate()
@@ -360,7 +397,10 @@ export class FakeGateway {
       ws.on("close", (code, reason) => {
         record.closeCode = code
         record.closeReason = reason.toString("utf8")
-        if (this.#socket === ws) this.#socket = null
+        if (this.#socket === ws) {
+          this.#socket = null
+          this.#unacknowledgedTunnel = []
+        }
         this.#notify()
       })
       this.#notify()
@@ -397,9 +437,10 @@ export class FakeGateway {
           } else this.runningActors.delete(inner.val.actorId)
         }
         const last = message.val.at(-1)
-        if (!this.ackEvents || last === undefined) return
-        if (last.index > this.acknowledgedEventIdx) this.acknowledgedEventIdx = last.index
-        this.send({ tag: "ToClientAckEvents", val: { lastEventIdx: this.acknowledgedEventIdx } })
+        if (last !== undefined && last.index > this.#highestEventSeen) {
+          this.#highestEventSeen = last.index
+        }
+        if (this.ackEvents) this.acknowledgeEvents()
         return
       }
       case "ToServerKvRequest":
@@ -411,8 +452,9 @@ export class FakeGateway {
         return
       case "ToServerTunnelMessage": {
         const { requestId, messageId, messageKind } = message.val
-        if (!this.ackTunnel || messageKind.tag === "TunnelAck") return
-        this.send(tunnel(requestId, { tag: "TunnelAck", val: null }, messageId))
+        if (messageKind.tag === "TunnelAck") return
+        if (this.ackTunnel) this.send(tunnel(requestId, { tag: "TunnelAck", val: null }, messageId))
+        else this.#unacknowledgedTunnel.push({ requestId, messageId })
         return
       }
       default:
