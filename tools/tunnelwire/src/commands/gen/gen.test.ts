@@ -114,6 +114,29 @@ describe("tunnelwire gen", () => {
     expect(project.read(module)).toBe(scaffolded)
   })
 
+  it("creates the hand-written converters module with a placeholder per converter when it is missing", () => {
+    vi.spyOn(console, "log").mockImplementation(() => {})
+    const project = tempProject({ schemas: true })
+    temporary.push(project.root)
+    expect(runGen({ check: false, root: project.root })).toBe(0)
+    const created = project.read("packages/protocol/src/migrations/v2-to-v3.ts")
+    expect(
+      [...created.matchAll(/^ {2}(\w+): unwritten(Upgrade|Downgrade)\w+,$/gm)].map(
+        (m) => `${m[2]} ${m[1]}`,
+      ),
+    ).toEqual([
+      "Upgrade CommandStartActor",
+      "Upgrade ToServerWebSocketOpen",
+      "Upgrade ToServerWebSocketClose",
+      "Downgrade CommandStartActor",
+      "Downgrade ToServerWebSocketOpen",
+      "Downgrade ToServerWebSocketClose",
+    ])
+    expect(created).toContain(
+      "  // - retry is now called hibernate\n  ToServerWebSocketClose: unwrittenUpgrade",
+    )
+  })
+
   it("removes generated files of a schema version that no longer exists, and nothing else", () => {
     vi.spyOn(console, "log").mockImplementation(() => {})
     const dir = copyProject()
