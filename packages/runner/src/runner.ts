@@ -113,9 +113,10 @@ export class Runner {
   }
 
   /**
-   * Graceful shutdown: tells the gateway (`ToServerStopping`), waits up to `shutdownTimeoutMs`
-   * for it to stop the actors, stops the rest itself (waiting as long again), closes what is
-   * still open with `ws.tunnel_shutdown`, and closes the connection with the shutdown reason.
+   * Graceful shutdown: tells the gateway (`ToServerStopping`) and waits up to `shutdownTimeoutMs`
+   * for it to stop the actors (when disconnected there is no one to tell or wait for), stops the
+   * rest itself (waiting as long again), closes what is still open with `ws.tunnel_shutdown`,
+   * and closes the connection with the shutdown reason.
    * Leaves no timer or socket behind; never exits the process.
    */
   shutdown(): Promise<void> {
@@ -147,9 +148,11 @@ export class Runner {
     const wasStarted = this.#phase !== "idle"
     this.#phase = "stopping"
     if (wasStarted) {
-      if (this.#ready) this.#sendControl({ tag: "ToServerStopping", val: null })
-      else this.#connection.stopReconnecting()
-      await this.#within(this.#actors.whenIdle())
+      // The gateway stops the actors when it can be told; otherwise there is no one to wait for.
+      if (this.#ready) {
+        this.#sendControl({ tag: "ToServerStopping", val: null })
+        await this.#within(this.#actors.whenIdle())
+      } else this.#connection.stopReconnecting()
       await this.#within(this.#actors.stopAll())
       this.#tunnel.shutdown()
     }

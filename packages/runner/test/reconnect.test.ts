@@ -1,4 +1,10 @@
-import { idKey, type latest, runnerConnectUrl, runnerSubprotocols } from "@tunnelwire/protocol"
+import {
+  idKey,
+  type latest,
+  RunnerConnectionClose,
+  runnerConnectUrl,
+  runnerSubprotocols,
+} from "@tunnelwire/protocol"
 import { afterEach, describe, expect, it } from "vitest"
 import { RunnerConnection } from "../src/connection.js"
 import { silentLogger } from "../src/index.js"
@@ -68,7 +74,10 @@ describe("the runner connection", () => {
     gateway = await FakeGateway.start()
     const { runner } = testRunner(gateway, 3)
     await runner.start()
-    gateway.closeConnection(1000, "runner.evicted")
+    gateway.closeConnection(
+      RunnerConnectionClose.evicted.code,
+      RunnerConnectionClose.evicted.reason,
+    )
     await gateway.waitFor(() => gateway?.connections[0]?.closeCode !== null)
     await runner.shutdown()
     expect(gateway.upgradeAttempts).toBe(1)

@@ -367,6 +367,8 @@ export class FakeGateway {
 
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.upgradeAttempts += 1
+    // A runner that gives up mid-handshake resets the TCP connection; that is not a test failure.
+    socket.on("error", () => {})
     const url = new URL(request.url ?? "/", "http://gateway")
     const parsed = parseRunnerConnectUrl(url)
     const protocols = (request.headers["sec-websocket-protocol"] ?? "")
