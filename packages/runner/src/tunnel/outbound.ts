@@ -113,7 +113,7 @@ export class OutboundTunnel {
       const oldest = this.#pending.values().next()
       if (oldest.done === true) return
       const { sentAt, requestKey } = oldest.value
-      if (sentAt === null || sentAt > deadline) return
+      if (sentAt === null || sentAt >= deadline) return
       this.discard(requestKey)
       this.#options.onAckTimeout(requestKey)
     }
