@@ -5,17 +5,9 @@ export {
   writeEmbeddedVersion,
 } from "./embedded-version.js"
 export * from "./gen/versioned.js"
-export {
-  LATEST_VERSION,
-  latest,
-  PROTOCOL_VERSIONS,
-  type ProtocolVersion,
-  rootTypesByVersion,
-  schemas,
-  v1,
-  v2,
-  v3,
-} from "./gen/versions.js"
+// Every version namespace (v1, v2, …, latest) and the version tables, including versions added
+// by `tunnelwire bump`.
+export * from "./gen/versions.js"
 export { fromJSON, type MessageTypeOptions, stringify, toJSON } from "./message-text.js"
 export { NO_MESSAGE_INDEX } from "./migrations/v1-to-v2.js"
 export { asUint8Array, type BytesLike } from "./runtime/bytes.js"
