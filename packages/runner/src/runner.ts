@@ -115,7 +115,7 @@ export class Runner {
   /**
    * Graceful shutdown: tells the gateway (`ToServerStopping`) and waits up to `shutdownTimeoutMs`
    * for it to stop the actors (when disconnected there is no one to tell or wait for), stops the
-   * rest itself (waiting as long again), closes what is still open with `ws.tunnel_shutdown`,
+   * rest itself (waiting as long again), closes what is still open with `RunnerClose.tunnelShutdown`,
    * and closes the connection with the shutdown reason.
    * Leaves no timer or socket behind; never exits the process.
    */

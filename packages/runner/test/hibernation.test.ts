@@ -88,7 +88,7 @@ describe.each(versions)("actor stop over v%i", (version) => {
     )
   })
 
-  it("closes a socket that may not hibernate with 1001 actor.stopped", async () => {
+  it("closes a socket that may not hibernate with RunnerClose.actorStopped", async () => {
     await startWith(version)
     const { requestId, events } = await openSocket()
     const since = gateway.frames.length
@@ -227,7 +227,7 @@ describe.each(restoringVersions)("restore on start over v%i", (version) => {
     expect(log.socketEvents.get(restored!.ws)).toEqual(["message:m2", "message:m3"])
   })
 
-  it("restore of missing metadata: closes with ws.meta_not_found_during_restore", async () => {
+  it("restore of missing metadata: closes with RunnerClose.metaNotFoundDuringRestore", async () => {
     await startWith(version, {
       handlers: { canHibernate: () => true, ...createMemoryHibernationStore() },
     })
@@ -240,7 +240,7 @@ describe.each(restoringVersions)("restore on start over v%i", (version) => {
     ])
   })
 
-  it("restore of stale metadata: closes the socket locally with ws.stale_metadata, nothing on the wire", async () => {
+  it("restore of stale metadata: closes the socket locally with RunnerClose.staleMetadata, nothing on the wire", async () => {
     const { requestId, store } = await sleepWithSocket()
     const since = gateway.frames.length
     await gateway.startActor("actor-a", { generation: 1, hibernatingRequestIds: [] })
@@ -254,7 +254,7 @@ describe.each(restoringVersions)("restore on start over v%i", (version) => {
     expect(await store.loadHibernating("actor-a")).toEqual([])
   })
 
-  it("restore whose handler throws: closes with ws.restore_error", async () => {
+  it("restore whose handler throws: closes with RunnerClose.restoreError", async () => {
     const { requestId } = await sleepWithSocket()
     let failNext = true
     const original = log.sockets.length

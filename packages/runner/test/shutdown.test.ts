@@ -65,7 +65,7 @@ describe.each(versions)("graceful shutdown over v%i", (version) => {
     expect(gateway.connections[0]?.closeReason).toBe(RUNNER_SHUTDOWN_REASON)
   })
 
-  it("tunnel shutdown: sockets still open after the bounded wait close with ws.tunnel_shutdown", async () => {
+  it("tunnel shutdown: sockets still open after the bounded wait close with RunnerClose.tunnelShutdown", async () => {
     gateway.stopActorsOnStopping = false
     const built = testRunner(gateway, version, {
       shutdownTimeoutMs: 30,

@@ -179,7 +179,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     ])
   })
 
-  it("ack timeout: closes with ws.ack_timeout when the gateway stops acknowledging", async () => {
+  it("ack timeout: closes with RunnerClose.ackTimeout when the gateway stops acknowledging", async () => {
     await startWith({ ackTimeoutMs: 80 })
     const { requestId, ws, events } = await open()
     gateway.ackTunnel = false
@@ -236,7 +236,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     expect(afterReconnect.length).toBeGreaterThan(0)
   })
 
-  it("closes with ws.outbound_buffer_full when the actor sends past the bound", async () => {
+  it("closes with RunnerClose.outboundBufferFull when the actor sends past the bound", async () => {
     await startWith({ maxBufferedBytes: 10 })
     const { requestId, ws, events } = await open()
     gateway.ackTunnel = false
@@ -254,7 +254,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     ])
   })
 
-  it("refuses a socket whose handler throws with ws.handler_error", async () => {
+  it("refuses a socket whose handler throws with RunnerClose.handlerError", async () => {
     await startWith({
       handlers: {
         websocket: () => {
@@ -271,7 +271,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     ])
   })
 
-  it("refuses a socket to an actor it does not run with ws.actor_not_found", async () => {
+  it("refuses a socket to an actor it does not run with RunnerClose.actorNotFound", async () => {
     await startWith()
     const { requestId } = await gateway.openWebSocket("actor-unknown")
     await gateway.barrier()
@@ -281,7 +281,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     ])
   })
 
-  it("closes a request id opened twice with ws.duplicate_open", async () => {
+  it("closes a request id opened twice with RunnerClose.duplicateOpen", async () => {
     await startWith()
     const { requestId, events } = await open()
     const since = gateway.frames.length
@@ -363,7 +363,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
       ])
     })
 
-    it("index skip: closes a hibernatable socket with 1008 ws.message_index_skip", async () => {
+    it("index skip: closes a hibernatable socket with RunnerClose.messageIndexSkip", async () => {
       await startWith({ handlers: { canHibernate: () => true } })
       const { requestId, events } = await open()
       const since = gateway.frames.length

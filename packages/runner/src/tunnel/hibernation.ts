@@ -32,9 +32,9 @@ export interface RestorePlan {
     readonly requestId: ArrayBuffer
     readonly socket: HibernatingSocket
   }>
-  /** Hibernating at the gateway, unknown to the actor: close with `ws.meta_not_found_during_restore`. */
+  /** Hibernating at the gateway, unknown to the actor: close with `RunnerClose.metaNotFoundDuringRestore`. */
   readonly missing: readonly ArrayBuffer[]
-  /** Known to the actor, no longer at the gateway: close locally with `ws.stale_metadata`. */
+  /** Known to the actor, no longer at the gateway: close locally with `RunnerClose.staleMetadata`. */
   readonly stale: readonly HibernatingSocket[]
 }
 

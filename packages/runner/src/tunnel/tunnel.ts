@@ -148,7 +148,7 @@ export class Tunnel {
     for (const [key, owner] of this.#waiting) if (owner === actorId) this.#waiting.delete(key)
   }
 
-  /** The runner shuts down: every socket and request still open ends with `ws.tunnel_shutdown`. */
+  /** The runner shuts down: every socket and request still open ends with `RunnerClose.tunnelShutdown`. */
   shutdown(): void {
     for (const { value } of [...this.#sessions.values()]) value.leave(RunnerClose.tunnelShutdown)
     for (const { value } of [...this.#exchanges.values()]) value.fail()
