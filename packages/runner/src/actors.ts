@@ -130,7 +130,11 @@ export class ActorHost implements ActorDirectory {
       })
       return
     }
-    await tunnel.restore(actorId, hibernatingRequestIds)
+    try {
+      await tunnel.restore(actorId, hibernatingRequestIds)
+    } catch (error) {
+      logger.error({ actorId, err: String(error) }, "restoring hibernating sockets failed")
+    }
     record.phase = "running"
     logger.info({ actorId, generation }, "actor running")
     this.#emitState(record, { tag: "ActorStateRunning", val: null })

@@ -28,6 +28,8 @@ function scheduleWithTimeout(callback: () => void, delayMs: number): () => void 
 
 /** How long a closing handshake may take before the socket is dropped. */
 const CLOSE_HANDSHAKE_MS = 2_000
+/** An upgrade that has not completed by then counts as a failed attempt (and is retried). */
+const OPEN_HANDSHAKE_MS = 15_000
 
 /**
  * The runner's socket to the gateway, reopened with jittered exponential backoff whenever it is
@@ -53,7 +55,10 @@ export class RunnerConnection {
   connect(): void {
     if (this.#socket !== null || !this.#reconnecting) return
     const { url, protocols, logger, handlers } = this.#options
-    const socket = new WebSocket(url, [...protocols], { perMessageDeflate: false })
+    const socket = new WebSocket(url, [...protocols], {
+      perMessageDeflate: false,
+      handshakeTimeout: OPEN_HANDSHAKE_MS,
+    })
     socket.binaryType = "nodebuffer"
     this.#socket = socket
     socket.on("open", () => {
