@@ -124,6 +124,7 @@ export class ActorHost implements ActorDirectory {
       logger.error({ actorId, generation, err: String(error) }, "actor failed to start")
       this.#remove(record)
       this.#release(record)
+      tunnel.closeActor(actorId, RunnerClose.actorStopped)
       this.#emitState(record, {
         tag: "ActorStateStopped",
         val: stopped(latest.StopCode.Error, error),
