@@ -45,6 +45,19 @@ describe.each(PROTOCOL_VERSIONS)("inspect decode, v%i", (version) => {
       expectGolden(`v${version}.${root}.json.out`, json.stdout)
     },
   )
+
+  it.each(sampleFrames(version))(
+    "reports $root cut in half with the byte offset and a hex dump, exit 2",
+    async ({ root, file }) => {
+      const bytes = readFileSync(`${corpus}v${version}/${file}`)
+      const half = bytes.subarray(0, Math.floor(bytes.length / 2))
+      const args = ["decode", hex(half), "--version", String(version), "--type", root]
+      const output = await runCli(args)
+      expect(output.code).toBe(2)
+      expect(output.stdout).toBe("")
+      expectGolden(`v${version}.${root}.truncated.err`, output.stderr)
+    },
+  )
 })
 
 const requestId = new Uint8Array(16).fill(0xab).buffer
