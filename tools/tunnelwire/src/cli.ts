@@ -11,6 +11,7 @@ Commands:
   gen     generate typed codecs from schemas/runner-protocol/vN.bare, and scaffold converters
   check   report what changed between versions, and fail when a release or converter breaks
   bump    release the newest schema version and open the next one
+  inspect decode frames, tail a gateway's tap, serve its timeline page (@tunnelwire/inspector)
 
 Run \`tunnelwire <command> --help\` for a command's options.
 `
@@ -71,6 +72,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (values.help) return help(BUMP_HELP)
         return runBump({ dryRun: values["dry-run"], root: values.root })
       }
+      case "inspect":
+        return await runInspector(rest)
       case undefined:
       case "help":
       case "--help":
@@ -87,6 +90,31 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error
   }
+}
+
+/** What `tunnelwire inspect` uses of `@tunnelwire/inspector/cli`. */
+interface InspectorCli {
+  runInspect(argv: readonly string[], io: unknown): Promise<number>
+  nodeInspectIo(): unknown
+}
+
+/**
+ * Forwards to the inspector's own CLI. It is loaded by a specifier held in a variable so that the
+ * tools, which build before every package, never depend on the inspector's build to typecheck.
+ */
+async function runInspector(argv: readonly string[]): Promise<number> {
+  const specifier = "@tunnelwire/inspector/cli"
+  let inspector: InspectorCli
+  try {
+    inspector = (await import(specifier)) as InspectorCli
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "ERR_MODULE_NOT_FOUND")) {
+      throw error
+    }
+    console.error("the inspector is not built yet: run `npm run build` first\n")
+    return 1
+  }
+  return inspector.runInspect(argv, inspector.nodeInspectIo())
 }
 
 function help(text: string): number {
