@@ -1,7 +1,7 @@
 // @ts-check
-// The inspector page: a lane per runner connection, actor, WebSocket and HTTP request, with one
-// column per tap event (in the order the gateway saw them), so cause and effect line up across
-// lanes. It reads the tap from the inspector server that served it (see src/ui/ui-server.ts).
+// The inspector page: a lane per runner connection, actor, WebSocket and HTTP request, with tap
+// events placed left to right in the order the gateway saw them, so cause and effect line up
+// across lanes. It reads the tap from the inspector server that served it (see src/ui/ui-server.ts).
 
 /** @typedef {import("@tunnelwire/gateway-mock").TapEvent} TapEvent */
 /** @typedef {import("../src/ui/tap-relay.js").RelayMessage} RelayMessage */
@@ -32,8 +32,9 @@
  * @property {string | null} runnerId
  * @property {string | null} requestId
  * @property {string} state
- * @property {number} first
- * @property {number | null} end
+ * @property {number} first  column of its first event
+ * @property {number} last   column of its latest event
+ * @property {number | null} end  column where it ended (closed, disconnected, destroyed)
  * @property {Marker[]} markers
  * @property {Band[]} bands
  */
@@ -99,7 +100,39 @@ function closeText(code, reason) {
   return `${code ?? ""} ${reason ? `“${reason}”` : ""}`.trim()
 }
 
-/** Lays every event out in lanes: the pure part of the page, rebuilt on each change. */
+/**
+ * Where an event goes: its request's lane, else its actor's or its runner's.
+ * @param {TapEvent} event
+ * @returns {{ id: string, group: Lane["group"] }}
+ */
+function laneOf(event) {
+  switch (event.type) {
+    case "runner":
+      return { id: `runner:${event.runnerId ?? `rejected-${event.seq}`}`, group: "runner" }
+    case "actor":
+      return { id: `actor:${event.actorId}`, group: "actor" }
+    case "socket":
+      return { id: `req:${event.requestId}`, group: "socket" }
+    case "request":
+      return { id: `req:${event.requestId}`, group: "http" }
+    case "frame":
+      if (event.requestId === null) return { id: `runner:${event.runnerId}`, group: "runner" }
+      return {
+        id: `req:${event.requestId}`,
+        group: event.kind.includes("WebSocket") ? "socket" : "http",
+      }
+    case "fault":
+      if (event.requestId !== null) return { id: `req:${event.requestId}`, group: "http" }
+      if (event.runnerId !== null) return { id: `runner:${event.runnerId}`, group: "runner" }
+      return { id: "gateway", group: "gateway" }
+  }
+}
+
+/**
+ * Lays every event out in lanes: the pure part of the page, rebuilt on each change. Columns only
+ * move right: an event takes the current column unless its lane already used it, so events of
+ * different lanes in a row share a column and the page stays narrow without reordering anything.
+ */
 function buildModel(/** @type {TapEvent[]} */ events, /** @type {boolean} */ showChatter) {
   /** @type {Map<string, RunnerFacts>} */
   const runners = new Map()
@@ -107,30 +140,9 @@ function buildModel(/** @type {TapEvent[]} */ events, /** @type {boolean} */ sho
   const actorNames = new Map()
   /** @type {Map<string, Lane>} */
   const lanes = new Map()
-  /** @type {number[]} */
+  /** @type {number[]} time of each column's first event */
   const times = []
-
-  /** @param {string} id @param {Lane["group"]} group @param {string} title */
-  const laneFor = (id, group, title) => {
-    let lane = lanes.get(id)
-    if (lane === undefined) {
-      lane = {
-        id,
-        group,
-        title,
-        actorId: null,
-        runnerId: null,
-        requestId: null,
-        state: "",
-        first: times.length - 1,
-        end: null,
-        markers: [],
-        bands: [],
-      }
-      lanes.set(id, lane)
-    }
-    return lane
-  }
+  let column = 0
 
   events.forEach((event, index) => {
     if (event.type === "runner" && event.runnerId !== null) {
@@ -147,12 +159,40 @@ function buildModel(/** @type {TapEvent[]} */ events, /** @type {boolean} */ sho
     const chatter = event.type === "frame" && CHATTER.has(event.kind)
     if (chatter && !showChatter) return
 
-    const slot = times.push(event.time) - 1
-    /** @param {Lane} lane @param {Omit<Marker, "slot" | "index">} marker */
-    const mark = (lane, marker) => lane.markers.push({ slot, index, ...marker })
-    /** @param {Lane} lane */
-    const endBand = (lane) => {
-      const band = lane.bands.at(-1)
+    const { id, group } = laneOf(event)
+    let lane = lanes.get(id)
+    if (lane === undefined) {
+      lane = {
+        id,
+        group,
+        title:
+          event.type !== "frame"
+            ? "gateway"
+            : event.requestId === null
+              ? `runner ${event.runnerKey}`
+              : event.kind,
+        actorId: null,
+        runnerId: null,
+        requestId: null,
+        state: "",
+        first: -1,
+        last: -1,
+        end: null,
+        markers: [],
+        bands: [],
+      }
+      lanes.set(id, lane)
+    }
+    const slot = Math.max(column, lane.last + 1)
+    column = slot
+    if (lane.first === -1) lane.first = slot
+    lane.last = slot
+    if (slot === times.length) times.push(event.time)
+    const here = lane
+    /** @param {Omit<Marker, "slot" | "index">} marker */
+    const mark = (marker) => here.markers.push({ slot, index, ...marker })
+    const endBand = () => {
+      const band = here.bands.at(-1)
       if (band !== undefined && band.to === null) {
         band.to = slot
         band.until = event.time
@@ -161,37 +201,32 @@ function buildModel(/** @type {TapEvent[]} */ events, /** @type {boolean} */ sho
 
     switch (event.type) {
       case "runner": {
-        const id = `runner:${event.runnerId ?? `rejected-${event.seq}`}`
-        const lane = laneFor(id, "runner", "")
         lane.title = `runner ${event.runnerName ?? event.runnerKey}`
         lane.runnerId = event.runnerId
         lane.state = event.event
         if (event.event === "connected") {
-          mark(lane, { kind: "runner-connected", style: "m-open", glyph: "●" })
+          mark({ kind: "runner-connected", style: "m-open", glyph: "●" })
         } else {
           lane.end = slot
           const label = closeText(event.code, event.reason)
-          mark(lane, { kind: `runner-${event.event}`, style: "m-close", glyph: "■", label })
+          mark({ kind: `runner-${event.event}`, style: "m-close", glyph: "■", label })
         }
         return
       }
       case "actor": {
-        const title = `actor ${event.name}${event.key === null ? "" : ` [${event.key}]`}`
-        const lane = laneFor(`actor:${event.actorId}`, "actor", title)
+        lane.title = `actor ${event.name}${event.key === null ? "" : ` [${event.key}]`}`
         lane.actorId = event.actorId
         lane.runnerId = event.runnerId ?? lane.runnerId
         lane.state = event.event
         if (event.event === "stopped") {
           lane.bands.push({ from: slot, to: null, style: "asleep", since: event.time, until: null })
         }
-        if (event.event === "starting" || event.event === "destroyed") endBand(lane)
+        if (event.event === "starting" || event.event === "destroyed") endBand()
         if (event.event === "destroyed") lane.end = slot
-        const look = ACTOR_LOOK[event.event]
-        mark(lane, { kind: `actor-${event.event}`, ...look })
+        mark({ kind: `actor-${event.event}`, ...ACTOR_LOOK[event.event] })
         return
       }
       case "socket": {
-        const lane = laneFor(`req:${event.requestId}`, "socket", `WS ${event.path}`)
         lane.group = "socket"
         lane.title = `WS ${event.path}`
         lane.actorId = event.actorId
@@ -199,10 +234,10 @@ function buildModel(/** @type {TapEvent[]} */ events, /** @type {boolean} */ sho
         lane.runnerId = event.runnerId ?? lane.runnerId
         if (event.event === "open") {
           lane.state = "open"
-          mark(lane, { kind: "open", style: "m-open", glyph: "●" })
+          mark({ kind: "open", style: "m-open", glyph: "●" })
         } else if (event.event === "hibernate") {
           lane.state = "hibernating"
-          mark(lane, { kind: "hibernate", style: "m-hibernate", glyph: "☾" })
+          mark({ kind: "hibernate", style: "m-hibernate", glyph: "☾" })
           lane.bands.push({
             from: slot,
             to: null,
@@ -212,57 +247,42 @@ function buildModel(/** @type {TapEvent[]} */ events, /** @type {boolean} */ sho
           })
         } else if (event.event === "wake") {
           lane.state = "open"
-          endBand(lane)
-          mark(lane, { kind: "wake", style: "m-wake", glyph: "☀" })
+          endBand()
+          mark({ kind: "wake", style: "m-wake", glyph: "☀" })
         } else {
           lane.state = `closed ${event.code ?? ""}`.trim()
           lane.end = slot
-          endBand(lane)
+          endBand()
           const label = closeText(event.code, event.reason)
-          mark(lane, { kind: "close", style: "m-close", glyph: "■", label })
+          mark({ kind: "close", style: "m-close", glyph: "■", label })
         }
         return
       }
       case "request": {
-        const lane = laneFor(`req:${event.requestId}`, "http", `${event.method} ${event.path}`)
+        lane.group = "http"
         lane.title = `${event.method} ${event.path}`
         lane.actorId = event.actorId
         lane.requestId = event.requestId
-        const look = REQUEST_LOOK[event.event]
         if (event.event === "response") lane.state = String(event.status ?? "")
         if (event.event === "end" || event.event === "abort") lane.end = slot
         if (event.event === "abort") lane.state = "aborted"
-        mark(lane, { kind: `request-${event.event}`, ...look })
+        mark({ kind: `request-${event.event}`, ...REQUEST_LOOK[event.event] })
         return
       }
       case "frame": {
+        lane.runnerId = event.runnerId
         if (event.requestId === null) {
-          const lane = laneFor(`runner:${event.runnerId}`, "runner", `runner ${event.runnerKey}`)
-          lane.runnerId = event.runnerId
           const glyph = event.direction === "toRunner" ? "↓" : "↑"
-          mark(lane, { kind: chatter ? "chatter" : "frame", style: frameStyle(chatter), glyph })
+          mark({ kind: chatter ? "chatter" : "frame", style: frameStyle(chatter), glyph })
           return
         }
-        const group = event.kind.includes("WebSocket") ? "socket" : "http"
-        const lane = laneFor(`req:${event.requestId}`, group, event.kind)
         lane.requestId = event.requestId
-        lane.runnerId = event.runnerId
-        mark(lane, frameMarker(event, chatter))
+        mark(frameMarker(event, chatter))
         return
       }
-      case "fault": {
-        const id =
-          event.requestId !== null
-            ? `req:${event.requestId}`
-            : event.runnerId !== null
-              ? `runner:${event.runnerId}`
-              : "gateway"
-        const group =
-          event.requestId !== null ? "http" : event.runnerId !== null ? "runner" : "gateway"
-        const lane = laneFor(id, group, "gateway")
-        mark(lane, { kind: "fault", style: "m-fault", glyph: "!" })
+      case "fault":
+        mark({ kind: "fault", style: "m-fault", glyph: "!" })
         return
-      }
     }
   })
   return { lanes: [...lanes.values()], runners, actorNames, times }
@@ -431,12 +451,7 @@ function render() {
     }
   })
   const rows = [
-    el(
-      "div",
-      { class: "ruler" },
-      el("div", { class: "lane-label" }, "one column per event, in order →"),
-      ruler,
-    ),
+    el("div", { class: "ruler" }, el("div", { class: "lane-label" }, "events in order →"), ruler),
   ]
   for (const [group, title] of GROUPS) {
     const lanes = model.lanes.filter((lane) => lane.group === group)
