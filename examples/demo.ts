@@ -2,15 +2,20 @@
 // The client keeps one WebSocket open while the chat room (an actor) goes to sleep; a message sent
 // to the sleeping room wakes it, and nothing is lost on the way.
 import { type Gateway, startGateway, type TapEvent } from "@tunnelwire/gateway-mock"
+import { startInspectorUi } from "@tunnelwire/inspector"
 import { WebSocket } from "ws"
 import { chatRunner } from "./chat-runner.ts"
 
 const say = (who: string, line: string) => console.log(`${who.padEnd(8)} ${line}`)
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-const gateway = await startGateway({ port: 0 })
+// `npm start -- --keep-open` keeps the gateway and the inspector page up after the story ends.
+const keepOpen = process.argv.includes("--keep-open")
+const gateway = await startGateway({ port: 0, tapHistory: 10_000 })
 const stopWatching = watchGateway(gateway)
 say("gateway", `listening on ${gateway.url} (tap: ${gateway.url.replace("http", "ws")}/tap)`)
+const inspector = await startInspectorUi({ gatewayUrl: gateway.url, port: 0 })
+say("inspect", `every frame on a timeline: ${inspector.url}${keepOpen ? "" : " (--keep-open)"}`)
 
 const runner = chatRunner({ endpoint: gateway.url, log: (line) => say("runner", line) })
 await runner.start()
@@ -69,7 +74,12 @@ const succeeded = inOrder && !closed && received.length === sent.length
 stopWatching()
 socket.close(1000, "bye")
 await new Promise((resolve) => socket.once("close", resolve))
+if (keepOpen) {
+  say("inspect", `still serving ${inspector.url}; Ctrl-C to stop`)
+  await new Promise((resolve) => process.once("SIGINT", resolve))
+}
 await runner.shutdown()
+await inspector.close()
 await gateway.stop()
 if (!succeeded) process.exitCode = 1
 

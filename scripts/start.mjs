@@ -15,6 +15,7 @@ const build = spawnSync(
     "build",
     "--filter=@tunnelwire/gateway-mock",
     "--filter=@tunnelwire/runner",
+    "--filter=@tunnelwire/inspector",
     "--output-logs=errors-only",
   ],
   { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
@@ -23,8 +24,12 @@ if (build.status !== 0) {
   console.error("npm start: building the packages failed")
   process.exit(build.status ?? 1)
 }
-const demo = spawnSync(process.execPath, [bin("tsx/dist/cli.mjs"), "examples/demo.ts"], {
-  cwd: root,
-  stdio: "inherit",
-})
+const demo = spawnSync(
+  process.execPath,
+  [bin("tsx/dist/cli.mjs"), "examples/demo.ts", ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+)
 process.exitCode = demo.status ?? 1
