@@ -273,7 +273,11 @@ function buildModel(/** @type {TapEvent[]} */ events, /** @type {boolean} */ sho
         lane.runnerId = event.runnerId
         if (event.requestId === null) {
           const glyph = event.direction === "toRunner" ? "↓" : "↑"
-          mark({ kind: chatter ? "chatter" : "frame", style: frameStyle(chatter), glyph })
+          mark(
+            chatter
+              ? { kind: "chatter", style: "m-chatter", glyph }
+              : { kind: "frame", style: "m-frame", glyph },
+          )
           return
         }
         lane.requestId = event.requestId
@@ -304,11 +308,6 @@ const REQUEST_LOOK = {
   response: { style: "m-message", glyph: "↑", dir: "out" },
   end: { style: "m-frame", glyph: "■" },
   abort: { style: "m-close", glyph: "✕" },
-}
-
-/** @param {boolean} chatter */
-function frameStyle(chatter) {
-  return chatter ? "m-chatter" : "m-frame"
 }
 
 /**
