@@ -11,6 +11,10 @@ import * as m2 from "./migrations/v2-v3.js"
 
 const VERSIONS = [1, 2, 3] as const
 
+// Upgrades never depend on options: one context per step, made once.
+const UPGRADE_1_2 = upgradeContext(1, 2)
+const UPGRADE_2_3 = upgradeContext(2, 3)
+
 export interface VersionOptions {
   /** Protocol version of the bytes. Default: 3, the latest. */
   readonly version?: number
@@ -28,9 +32,9 @@ export function decodeToServer(bytes: BytesLike, options: VersionOptions = {}): 
   const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m2.upgrade.ToServer(m1.upgrade.ToServer(v1.decodeToServer(bytes), upgradeContext(1, 2)), upgradeContext(2, 3))
+      return m2.upgrade.ToServer(m1.upgrade.ToServer(v1.decodeToServer(bytes), UPGRADE_1_2), UPGRADE_2_3)
     case 2:
-      return m2.upgrade.ToServer(v2.decodeToServer(bytes), upgradeContext(2, 3))
+      return m2.upgrade.ToServer(v2.decodeToServer(bytes), UPGRADE_2_3)
     case 3:
       return v3.decodeToServer(bytes)
   }
@@ -43,9 +47,9 @@ export function upgradeToServer(message: v3.ToServer, from: 3): v3.ToServer
 export function upgradeToServer(message: v1.ToServer | v2.ToServer | v3.ToServer, from: number): v3.ToServer {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m2.upgrade.ToServer(m1.upgrade.ToServer(message as v1.ToServer, upgradeContext(1, 2)), upgradeContext(2, 3))
+      return m2.upgrade.ToServer(m1.upgrade.ToServer(message as v1.ToServer, UPGRADE_1_2), UPGRADE_2_3)
     case 2:
-      return m2.upgrade.ToServer(message as v2.ToServer, upgradeContext(2, 3))
+      return m2.upgrade.ToServer(message as v2.ToServer, UPGRADE_2_3)
     case 3:
       return message as v3.ToServer
   }
@@ -118,9 +122,9 @@ export function decodeToClient(bytes: BytesLike, options: VersionOptions = {}): 
   const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m2.upgrade.ToClient(m1.upgrade.ToClient(v1.decodeToClient(bytes), upgradeContext(1, 2)), upgradeContext(2, 3))
+      return m2.upgrade.ToClient(m1.upgrade.ToClient(v1.decodeToClient(bytes), UPGRADE_1_2), UPGRADE_2_3)
     case 2:
-      return m2.upgrade.ToClient(v2.decodeToClient(bytes), upgradeContext(2, 3))
+      return m2.upgrade.ToClient(v2.decodeToClient(bytes), UPGRADE_2_3)
     case 3:
       return v3.decodeToClient(bytes)
   }
@@ -133,9 +137,9 @@ export function upgradeToClient(message: v3.ToClient, from: 3): v3.ToClient
 export function upgradeToClient(message: v1.ToClient | v2.ToClient | v3.ToClient, from: number): v3.ToClient {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m2.upgrade.ToClient(m1.upgrade.ToClient(message as v1.ToClient, upgradeContext(1, 2)), upgradeContext(2, 3))
+      return m2.upgrade.ToClient(m1.upgrade.ToClient(message as v1.ToClient, UPGRADE_1_2), UPGRADE_2_3)
     case 2:
-      return m2.upgrade.ToClient(message as v2.ToClient, upgradeContext(2, 3))
+      return m2.upgrade.ToClient(message as v2.ToClient, UPGRADE_2_3)
     case 3:
       return message as v3.ToClient
   }
@@ -208,9 +212,9 @@ export function decodeToGateway(bytes: BytesLike, options: VersionOptions = {}):
   const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m2.upgrade.ToGateway(m1.upgrade.ToGateway(v1.decodeToGateway(bytes), upgradeContext(1, 2)), upgradeContext(2, 3))
+      return m2.upgrade.ToGateway(m1.upgrade.ToGateway(v1.decodeToGateway(bytes), UPGRADE_1_2), UPGRADE_2_3)
     case 2:
-      return m2.upgrade.ToGateway(v2.decodeToGateway(bytes), upgradeContext(2, 3))
+      return m2.upgrade.ToGateway(v2.decodeToGateway(bytes), UPGRADE_2_3)
     case 3:
       return v3.decodeToGateway(bytes)
   }
@@ -223,9 +227,9 @@ export function upgradeToGateway(message: v3.ToGateway, from: 3): v3.ToGateway
 export function upgradeToGateway(message: v1.ToGateway | v2.ToGateway | v3.ToGateway, from: number): v3.ToGateway {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m2.upgrade.ToGateway(m1.upgrade.ToGateway(message as v1.ToGateway, upgradeContext(1, 2)), upgradeContext(2, 3))
+      return m2.upgrade.ToGateway(m1.upgrade.ToGateway(message as v1.ToGateway, UPGRADE_1_2), UPGRADE_2_3)
     case 2:
-      return m2.upgrade.ToGateway(message as v2.ToGateway, upgradeContext(2, 3))
+      return m2.upgrade.ToGateway(message as v2.ToGateway, UPGRADE_2_3)
     case 3:
       return message as v3.ToGateway
   }
@@ -298,9 +302,9 @@ export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptio
   const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), upgradeContext(1, 2)), upgradeContext(2, 3))
+      return m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), UPGRADE_1_2), UPGRADE_2_3)
     case 2:
-      return m2.upgrade.ToServerlessServer(v2.decodeToServerlessServer(bytes), upgradeContext(2, 3))
+      return m2.upgrade.ToServerlessServer(v2.decodeToServerlessServer(bytes), UPGRADE_2_3)
     case 3:
       return v3.decodeToServerlessServer(bytes)
   }
@@ -313,9 +317,9 @@ export function upgradeToServerlessServer(message: v3.ToServerlessServer, from: 
 export function upgradeToServerlessServer(message: v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer, from: number): v3.ToServerlessServer {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(message as v1.ToServerlessServer, upgradeContext(1, 2)), upgradeContext(2, 3))
+      return m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(message as v1.ToServerlessServer, UPGRADE_1_2), UPGRADE_2_3)
     case 2:
-      return m2.upgrade.ToServerlessServer(message as v2.ToServerlessServer, upgradeContext(2, 3))
+      return m2.upgrade.ToServerlessServer(message as v2.ToServerlessServer, UPGRADE_2_3)
     case 3:
       return message as v3.ToServerlessServer
   }

@@ -21,6 +21,11 @@ export function emitVersionedModule(schemas: readonly SchemaDescriptor[]): strin
     "",
     `const VERSIONS = [${versions.join(", ")}] as const`,
     "",
+    "// Upgrades never depend on options: one context per step, made once.",
+    ...versions
+      .slice(0, -1)
+      .map((v) => `const UPGRADE_${v}_${v + 1} = upgradeContext(${v}, ${v + 1})`),
+    "",
     "export interface VersionOptions {",
     `  /** Protocol version of the bytes. Default: ${L}, the latest. */`,
     "  readonly version?: number",
@@ -43,7 +48,7 @@ function emitRoot(root: string, versions: readonly number[], latest: number): st
   const upChain = (v: number, expr: string): string => {
     let out = expr
     for (let step = v; step < latest; step++) {
-      out = `m${step}.upgrade.${root}(${out}, upgradeContext(${step}, ${step + 1}))`
+      out = `m${step}.upgrade.${root}(${out}, UPGRADE_${step}_${step + 1})`
     }
     return out
   }
