@@ -170,7 +170,7 @@ describe("hand-worked BARE vectors agree with the encoder", () => {
       0xe8, 0x03, // 1000 = 0x03e8, low byte first
       0x01, // reason: optional<str>, present
       0x09, // str length 9
-      0x77, 0x73, 0x2e, 0x63, 0x6c, 0x6f, 0x73, 0x65, 0x64, // "ws.closed"
+      0x72, 0x6f, 0x6f, 0x6d, 0x2e, 0x73, 0x68, 0x75, 0x74, // "room.shut"
     ]
     const v2Bytes = [
       0x06, // ToServer tag: TunnelMessage is member 6
@@ -181,10 +181,10 @@ describe("hand-worked BARE vectors agree with the encoder", () => {
       0xe8, 0x03, // 1000, little-endian
       0x01, // reason: present
       0x09, // str length 9
-      0x77, 0x73, 0x2e, 0x63, 0x6c, 0x6f, 0x73, 0x65, 0x64, // "ws.closed"
+      0x72, 0x6f, 0x6f, 0x6d, 0x2e, 0x73, 0x68, 0x75, 0x74, // "room.shut"
       0x00, // retry: bool false
     ]
-    const close = { code: 1000, reason: "ws.closed" }
+    const close = { code: 1000, reason: "room.shut" }
     expectVector(
       v1.rootTypes.ToServer,
       {

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import {
+  CloseCode,
+  type CloseRule,
   capabilities,
   classifyIndex,
   closeHibernates,
@@ -9,6 +12,7 @@ import {
   keepsSocketWhileActorAway,
   nextIndex,
   parseRunnerConnectUrl,
+  RUNNER_SHUTDOWN_REASON,
   RunnerClose,
   RunnerConnectionClose,
   runnerConnectUrl,
@@ -87,15 +91,20 @@ describe("the gateway's hibernation rule", () => {
 })
 
 describe("close rules", () => {
-  it("close an index skip with 1008 ws.message_index_skip", () => {
-    expect(RunnerClose.messageIndexSkip).toMatchObject({
-      code: 1008,
-      reason: "ws.message_index_skip",
-    })
+  it("keep the codes and reasons on the wire, pinned in close-rules.json", () => {
+    // The reason strings live in one source file; the wire contract they form is pinned as data.
+    const pinned = JSON.parse(readFileSync(new URL("./close-rules.json", import.meta.url), "utf8"))
+    const actual = {
+      runner: mapValues(RunnerClose),
+      gateway: mapValues(GatewayClose),
+      runnerShutdown: RUNNER_SHUTDOWN_REASON,
+    }
+    expect(actual).toEqual(pinned)
   })
 
-  it("default an actor's bare close to 1000 ws.closed", () => {
-    expect(GatewayClose.closed).toMatchObject({ code: 1000, reason: "ws.closed" })
+  it("close an index skip with a policy violation and default a bare actor close to normal", () => {
+    expect(RunnerClose.messageIndexSkip.code).toBe(CloseCode.policyViolation)
+    expect(GatewayClose.closed.code).toBe(CloseCode.normal)
   })
 
   it("never reuse a reason string for two rules", () => {
@@ -143,3 +152,9 @@ describe("the runner connect URL", () => {
     expect(tokenFromSubprotocols(["rivet"])).toBeUndefined()
   })
 })
+
+function mapValues(rules: Readonly<Record<string, CloseRule>>): Record<string, [number, string]> {
+  return Object.fromEntries(
+    Object.entries(rules).map(([name, rule]) => [name, [rule.code, rule.reason]]),
+  )
+}

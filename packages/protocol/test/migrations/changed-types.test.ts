@@ -158,25 +158,25 @@ describe("ToServerWebSocketOpen", () => {
 describe("ToServerWebSocketClose", () => {
   const v1Close = v1ToServer({
     tag: "ToServerWebSocketClose",
-    val: { code: 1000, reason: "actor.stopped" },
+    val: { code: 1000, reason: "room closed" },
   })
 
   function latestClose(hibernate: boolean): v3.ToServer {
     return v3ToServer({
       tag: "ToServerWebSocketClose",
-      val: { code: 1000, reason: "actor.stopped", hibernate },
+      val: { code: 1000, reason: "room closed", hibernate },
     })
   }
 
   function v2Close(retry: boolean): v2.ToServer {
     return v2ToServer({
       tag: "ToServerWebSocketClose",
-      val: { code: 1000, reason: "actor.stopped", retry },
+      val: { code: 1000, reason: "room closed", retry },
     })
   }
 
   it("reads a v1 close as retry: false in v2 and hibernate: false in v3", () => {
-    const close = { code: 1000, reason: "actor.stopped" }
+    const close = { code: 1000, reason: "room closed" }
     expect(steps1to2.upgrade.ToServerWebSocketClose(close, upgradeContext(1, 2))).toStrictEqual({
       ...close,
       retry: false,

@@ -89,9 +89,9 @@ const toClientCases: readonly ToClientCase[] = [
   },
   {
     name: "WebSocket close from the gateway (unchanged type)",
-    latest: v3ToClient({ tag: "ToClientWebSocketClose", val: { code: 1000, reason: "ws.closed" } }),
-    v2: v2ToClient({ tag: "ToClientWebSocketClose", val: { code: 1000, reason: "ws.closed" } }),
-    v1: v1ToClient({ tag: "ToClientWebSocketClose", val: { code: 1000, reason: "ws.closed" } }),
+    latest: v3ToClient({ tag: "ToClientWebSocketClose", val: { code: 1000, reason: "bye" } }),
+    v2: v2ToClient({ tag: "ToClientWebSocketClose", val: { code: 1000, reason: "bye" } }),
+    v1: v1ToClient({ tag: "ToClientWebSocketClose", val: { code: 1000, reason: "bye" } }),
   },
 ]
 
@@ -109,15 +109,15 @@ const toServerCases: readonly ToServerCase[] = [
     name: "WebSocket close from the runner (no hibernation)",
     latest: v3ToServer({
       tag: "ToServerWebSocketClose",
-      val: { code: 1011, reason: "ws.restore_error", hibernate: false },
+      val: { code: 1011, reason: "restore failed", hibernate: false },
     }),
     v2: v2ToServer({
       tag: "ToServerWebSocketClose",
-      val: { code: 1011, reason: "ws.restore_error", retry: false },
+      val: { code: 1011, reason: "restore failed", retry: false },
     }),
     v1: v1ToServer({
       tag: "ToServerWebSocketClose",
-      val: { code: 1011, reason: "ws.restore_error" },
+      val: { code: 1011, reason: "restore failed" },
     }),
   },
   {
