@@ -102,7 +102,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         return refuseUpgrade(socket, verdict.status, verdict.error)
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
-        core.connectionOpened(new RunnerConnection(ws, verdict.params, core))
+        core.connectionOpened(new RunnerConnection(ws, socket, verdict.params, core))
       })
       return
     }
@@ -111,7 +111,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       const actor = core.actors.get(route.actorId)
       if (actor === undefined) return refuseUpgrade(socket, 404, `no actor ${route.actorId}`)
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const client = new ClientSocket(core, actor, ws, route.path, headerMap(req.headers))
+        const client = new ClientSocket(core, actor, ws, socket, route.path, headerMap(req.headers))
         clientSockets.add(client)
         ws.on("close", () => clientSockets.delete(client))
         void client.start()

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto"
+import type { Duplex } from "node:stream"
 import {
   type Capabilities,
   type CloseRule,
@@ -7,7 +8,6 @@ import {
   encodeToClient,
   idKey,
   type latest,
-  newId,
   RunnerConnectionClose,
   type RunnerConnectParams,
 } from "@tunnelwire/protocol"
@@ -16,6 +16,8 @@ import { isOverdue } from "../ack-age.js"
 import type { ResolvedOptions } from "../options.js"
 import { fromRunnerFrame, toRunnerFrame } from "../tap/frame-event.js"
 import type { Tap } from "../tap/tap.js"
+import { batchWritesPerTick } from "../write-batching.js"
+import { MessageIds } from "./message-ids.js"
 
 /** What a connection reports to the gateway once it has decoded a frame. */
 export interface RunnerConnectionHost {
@@ -56,13 +58,22 @@ export class RunnerConnection {
   state: "connecting" | "ready" | "draining" | "closed" = "connecting"
   readonly actorIds = new Set<string>()
   readonly requests = new Map<string, TunnelRequest>()
-  readonly #pendingAcks = new Map<string, PendingAck>()
+  /** By message sequence number, in send order. */
+  readonly #pendingAcks = new Map<number, PendingAck>()
+  readonly #messageIds = new MessageIds()
   readonly #ws: WebSocket
+  readonly #beforeWrite: () => void
   readonly #host: RunnerConnectionHost
   #initTimer: NodeJS.Timeout | undefined
 
-  constructor(ws: WebSocket, params: RunnerConnectParams, host: RunnerConnectionHost) {
+  constructor(
+    ws: WebSocket,
+    socket: Duplex,
+    params: RunnerConnectParams,
+    host: RunnerConnectionHost,
+  ) {
     this.#ws = ws
+    this.#beforeWrite = batchWritesPerTick(socket)
     this.#host = host
     this.params = params
     this.version = params.protocolVersion
@@ -84,15 +95,16 @@ export class RunnerConnection {
   send(message: latest.ToClient): void {
     if (this.state === "closed") return
     const wire = encodeToClient(message, { version: this.version })
+    this.#beforeWrite()
     this.#ws.send(wire)
     this.#host.tap.emit(() => toRunnerFrame(this.frameSource, message, wire))
   }
 
   /** Sends one tunnel message; all but acknowledgements wait for the runner's TunnelAck. */
   sendTunnel(requestId: ArrayBuffer, messageKind: latest.ToClientTunnelMessageKind): void {
-    const messageId = newId()
+    const { id: messageId, seq } = this.#messageIds.mint()
     if (messageKind.tag !== "TunnelAck") {
-      this.#pendingAcks.set(idKey(messageId), { requestKey: idKey(requestId), sentAt: Date.now() })
+      this.#pendingAcks.set(seq, { requestKey: idKey(requestId), sentAt: Date.now() })
     }
     this.send({
       tag: "ToClientTunnelMessage",
@@ -116,7 +128,8 @@ export class RunnerConnection {
 
   /** The runner acknowledged one of our tunnel messages. */
   acknowledged(messageId: ArrayBuffer): void {
-    this.#pendingAcks.delete(idKey(messageId))
+    const seq = this.#messageIds.seqOf(messageId)
+    if (seq !== null) this.#pendingAcks.delete(seq)
   }
 
   /**
@@ -125,9 +138,9 @@ export class RunnerConnection {
    */
   collectOverdueAcks(now: number): TunnelRequest[] {
     const overdue = new Map<string, TunnelRequest>()
-    for (const [messageKey, pending] of this.#pendingAcks) {
+    for (const [seq, pending] of this.#pendingAcks) {
       if (!isOverdue(pending.sentAt, now, this.#host.options.ackTimeoutMs)) break
-      this.#pendingAcks.delete(messageKey)
+      this.#pendingAcks.delete(seq)
       const request = this.requests.get(pending.requestKey)
       if (request !== undefined) overdue.set(request.key, request)
     }

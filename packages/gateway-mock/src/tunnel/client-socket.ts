@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream"
 import {
   type CloseRule,
   clientCloseFor,
@@ -13,6 +14,7 @@ import type { RawData, WebSocket } from "ws"
 import { type Actor, type ActorSocket, ActorUnavailableError } from "../actors/actor.js"
 import { newRayId } from "../ray-id.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
+import { batchWritesPerTick } from "../write-batching.js"
 import { SocketOutbox } from "./socket-outbox.js"
 import { ownBytes, type TunnelHost } from "./tunnel-host.js"
 
@@ -37,6 +39,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   readonly #host: TunnelHost
   readonly #actor: Actor
   readonly #client: WebSocket
+  readonly #beforeWrite: () => void
   readonly #path: string
   readonly #headers: Map<string, string>
   readonly #outbox: SocketOutbox
@@ -51,12 +54,14 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     host: TunnelHost,
     actor: Actor,
     client: WebSocket,
+    socket: Duplex,
     path: string,
     headers: Map<string, string>,
   ) {
     this.#host = host
     this.#actor = actor
     this.#client = client
+    this.#beforeWrite = batchWritesPerTick(socket)
     this.#path = path
     this.#headers = headers
     this.#outbox = new SocketOutbox({
@@ -96,8 +101,9 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
         this.#opened(connection, kind.val.canHibernate)
         return
       case "ToServerWebSocketMessage":
-        if (this.state !== "closed")
-          this.#client.send(Buffer.from(kind.val.data), { binary: kind.val.binary })
+        if (this.state === "closed") return
+        this.#beforeWrite()
+        this.#client.send(Buffer.from(kind.val.data), { binary: kind.val.binary })
         return
       case "ToServerWebSocketMessageAck":
         this.#outbox.acknowledge(kind.val.index)

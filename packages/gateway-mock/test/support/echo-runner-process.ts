@@ -1,13 +1,17 @@
-// One runner process for the restart test: `node --import tsx echo-runner-process.ts URL VERSION KEY`.
-// Prints "ready" once connected; shuts down gracefully on SIGTERM and exits by itself.
+// One runner process: `node --import tsx echo-runner-process.ts URL VERSION KEY [memory|kv|off]`.
+// The runner is named after its key. The last argument says where hibernation metadata goes
+// (default kv, which survives a restart; off: sockets do not hibernate). Prints "ready" once connected; on SIGTERM shuts down gracefully
+// and exits by itself.
 import { echoRunner } from "./echo-runner.js"
 
-const [endpoint, version, runnerKey] = process.argv.slice(2)
+const [endpoint, version, runnerKey, persist = "kv"] = process.argv.slice(2)
 const runner = echoRunner({
   endpoint: endpoint!,
   version: Number(version),
   runnerKey: runnerKey!,
-  persist: "kv",
+  runnerName: runnerKey!,
+  hibernate: persist !== "off",
+  persist: persist === "memory" ? "memory" : "kv",
 })
 await runner.start()
 console.log("ready")

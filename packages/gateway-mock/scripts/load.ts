@@ -1,0 +1,58 @@
+// `npm run load -w @tunnelwire/gateway-mock`: 1,000 concurrent client WebSockets × 100 messages
+// each, through one gateway and one runner (the SDK's echo actor). Every message must come back
+// to its own socket, in order: the script exits non-zero on any loss.
+import { startGateway } from "../src/index.js"
+import { gatewaySocketUrl, TestClient } from "../test/support/client.js"
+import { echoRunner } from "../test/support/echo-runner.js"
+
+const SOCKETS = Number(process.env.LOAD_SOCKETS ?? 1_000)
+const MESSAGES = Number(process.env.LOAD_MESSAGES ?? 100)
+const ACTORS = 10
+
+const gateway = await startGateway({ port: 0 })
+const runner = echoRunner({ endpoint: gateway.url, version: 3 })
+await runner.start()
+const actors = Array.from({ length: ACTORS }, (_, i) =>
+  gateway.createActor({ name: "echo", key: `room-${i}` }),
+)
+
+const started = performance.now()
+const clients = Array.from(
+  { length: SOCKETS },
+  (_, i) =>
+    new TestClient(gatewaySocketUrl(gateway.url, actors[i % ACTORS]!.actorId, `/load/${i}`)),
+)
+await Promise.all(clients.map((client) => client.opened))
+const connected = performance.now()
+console.log(
+  `${SOCKETS} sockets open to ${ACTORS} actors on one runner in ${Math.round(connected - started)} ms`,
+)
+
+const expected = (i: number) => Array.from({ length: MESSAGES }, (_, n) => `c${i}:${n}`)
+for (const [i, client] of clients.entries()) for (const message of expected(i)) client.send(message)
+await Promise.all(
+  clients.map((client) => client.until(() => client.messages.length >= MESSAGES, 120_000)),
+)
+const finished = performance.now()
+
+let received = 0
+let wrong = 0
+for (const [i, client] of clients.entries()) {
+  received += client.messages.length
+  const want = expected(i)
+  if (client.messages.length !== want.length || client.messages.some((m, n) => m !== want[n]))
+    wrong++
+}
+const sent = SOCKETS * MESSAGES
+const seconds = (finished - connected) / 1000
+console.log(`sent      ${sent}`)
+console.log(`received  ${received}`)
+console.log(`lost      ${sent - received}`)
+console.log(`sockets with a missing, extra or reordered message: ${wrong}`)
+console.log(`${Math.round(sent / seconds)} round trips/s (${seconds.toFixed(2)} s)`)
+
+for (const client of clients) client.ws.close()
+await Promise.all(clients.map((client) => client.closedPromise))
+await runner.shutdown()
+await gateway.stop()
+if (received !== sent || wrong > 0) process.exitCode = 1
