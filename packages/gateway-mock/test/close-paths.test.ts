@@ -93,6 +93,30 @@ describe.each(PROTOCOL_VERSIONS)("close paths seen from the client, v%i runner",
   })
 })
 
+describe("acknowledgement ages", () => {
+  it("keep a socket whose runner acknowledges, however long it lives", async () => {
+    const { client } = await openSocket(3)
+    // Three ack timeouts (300 ms) pass with traffic flowing and acknowledged.
+    for (let i = 0; i < 9; i++) {
+      client.send(`tick ${i}`)
+      await client.until(() => client.messages.length === i + 1)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(client.closed).toBeNull()
+  })
+
+  it("give an HTTP request up with 504 when the runner never acknowledges it", async () => {
+    const f = fixture()
+    await f.runner({ version: 3, ackTunnel: false, http: () => null })
+    const actor = f.gateway.createActor({ name: "silent" })
+    const response = await fetch(`${f.gateway.url}/gateway/${actor.actorId}/x`)
+    expect(response.status).toBe(504)
+    expect(await response.json()).toMatchObject({
+      error: "the runner did not acknowledge the request in time",
+    })
+  })
+})
+
 describe("hibernation bounds", () => {
   it("closes the client with 1011 and a pending-limit reason when a sleeping actor's buffer overflows", async () => {
     const { f, runner, actor, client, key } = await openSocket(3)
