@@ -23,6 +23,7 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
   readonly actors: ActorRegistry
   readonly #connections = new Set<RunnerConnection>()
   readonly #gcTimer: NodeJS.Timeout
+  #stopping = false
 
   constructor(options: ResolvedOptions) {
     this.options = options
@@ -84,7 +85,8 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
   }
 
   pickRunner(actor: Actor): RunnerConnection | null {
-    return this.runners.pick(actor)
+    // While the gateway stops, closing runners must not be handed actors of the ones closed first.
+    return this.#stopping ? null : this.runners.pick(actor)
   }
 
   sendCommand(connection: RunnerConnection, command: latest.Command): void {
@@ -106,6 +108,7 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
   }
 
   dispose(): void {
+    this.#stopping = true
     clearInterval(this.#gcTimer)
     for (const actor of this.actors.all()) actor.dispose()
   }
