@@ -58,6 +58,30 @@ describe.each(hibernating)("a hibernatable socket on a raw v%i runner", (version
   })
 })
 
+describe("a sleep with messages delivered but not acknowledged", () => {
+  it("does not wake the actor again; the next client message wakes it and both are replayed", async () => {
+    const f = fixture()
+    const runner = await f.runner({ version: 3, ackMessages: false })
+    const actor = f.gateway.createActor({ name: "chat" })
+    const client = f.client(actor.actorId)
+    await client.opened
+    client.send("delivered, never acknowledged")
+    await client.until(() => client.messages.length === 1)
+    f.gateway.sleepActor(actor.actorId)
+    await runner.until(() => !runner.running.has(actor.actorId))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(f.gateway.getActor(actor.actorId)).toMatchObject({ state: "stopped", generation: 1 })
+    client.send("wakes it")
+    await client.until(() => client.messages.length === 2)
+    expect(client.messages).toEqual(["delivered, never acknowledged", "wakes it"])
+    const replayed = runner
+      .tunnelKinds("ToClientWebSocketMessage")
+      .map((m) => m.messageKind.tag === "ToClientWebSocketMessage" && m.messageKind.val.index)
+    expect(replayed).toEqual([0, 0, 1])
+    expect([...runner.delivered.values()]).toEqual([["delivered, never acknowledged", "wakes it"]])
+  })
+})
+
 describe("a v1 runner", () => {
   it("never hibernates: its socket is closed when the actor sleeps, even with buffered messages", async () => {
     const f = fixture()

@@ -73,3 +73,24 @@ describe("ack ages", () => {
     expect(isOverdue(1_000, 2_001, 1_000)).toBe(true)
   })
 })
+
+describe("messages that wake an actor", () => {
+  it("are those no runner has seen, not those sent and unacknowledged before a sleep", () => {
+    const outbox = new SocketOutbox({ maxMessages: 10, maxBytes: 1000 })
+    outbox.push(payload(1), true)
+    ;[...outbox.takeUnsent()]
+    outbox.rewind()
+    expect({ unsent: outbox.unsentCount, neverSent: outbox.neverSentCount }).toEqual({
+      unsent: 1,
+      neverSent: 0,
+    })
+    outbox.push(payload(1), true)
+    expect(outbox.neverSentCount).toBe(1)
+    ;[...outbox.takeUnsent()]
+    outbox.acknowledge(1)
+    expect({ size: outbox.size, neverSent: outbox.neverSentCount }).toEqual({
+      size: 0,
+      neverSent: 0,
+    })
+  })
+})

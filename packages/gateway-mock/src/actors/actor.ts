@@ -9,7 +9,7 @@ export type ActorState = "stopped" | "starting" | "running" | "stopping"
 export interface ActorSocket {
   readonly requestId: ArrayBuffer
   readonly hibernating: boolean
-  /** Hibernating with messages the actor has not received: the actor must run again. */
+  /** Hibernating with client messages no runner has seen: the actor must run again. */
   readonly wantsWake: boolean
   /** The start command about to go to `connection` names this socket for restoring. */
   restoreOn(connection: RunnerConnection): void

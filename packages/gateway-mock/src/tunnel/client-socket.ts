@@ -79,8 +79,13 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     return this.state === "hibernating"
   }
 
+  /**
+   * A client message arrived that no runner has seen: the actor must run again. Messages sent
+   * before the actor stopped but not acknowledged wait for the next wake instead of causing one,
+   * so an acknowledgement still in flight at a sleep does not undo the sleep.
+   */
   get wantsWake(): boolean {
-    return this.state === "hibernating" && this.#outbox.unsentCount > 0
+    return this.state === "hibernating" && this.#outbox.neverSentCount > 0
   }
 
   /** Waits for the actor (starting it on demand) and opens the socket on its runner. */

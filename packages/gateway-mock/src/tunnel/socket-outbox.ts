@@ -22,6 +22,8 @@ export class SocketOutbox {
   #head = 0
   /** Entries from the head already handed to the current runner. */
   #sent = 0
+  /** Entries from the head handed to some runner at least once (possibly before a rewind). */
+  #sentOnce = 0
   #bytes = 0
   #nextIndex = 0
   readonly #limits: OutboxLimits
@@ -42,6 +44,11 @@ export class SocketOutbox {
     return this.size - this.#sent
   }
 
+  /** Messages no runner has seen yet: those that arrived while the socket could not forward. */
+  get neverSentCount(): number {
+    return this.size - this.#sentOnce
+  }
+
   /** Holds a new message, or returns null when it would exceed a bound. */
   push(data: ArrayBuffer, binary: boolean): OutboxEntry | null {
     if (this.size + 1 > this.#limits.maxMessages) return null
@@ -58,6 +65,7 @@ export class SocketOutbox {
     while (this.#sent < this.size) {
       const entry = this.#entries[this.#head + this.#sent]!
       this.#sent++
+      if (this.#sent > this.#sentOnce) this.#sentOnce = this.#sent
       yield entry
     }
   }
@@ -86,6 +94,7 @@ export class SocketOutbox {
     this.#bytes -= entry.data.byteLength
     this.#head++
     this.#sent--
+    this.#sentOnce--
     if (this.#head === this.#entries.length) {
       this.#entries = []
       this.#head = 0

@@ -33,6 +33,8 @@ export interface RawRunnerOptions {
   readonly totalSlots?: number
   /** Answer the gateway's tunnel messages with TunnelAck (default true). */
   readonly ackTunnel?: boolean
+  /** Acknowledge delivered WebSocket messages (default true; v1 has no acknowledgement). */
+  readonly ackMessages?: boolean
   /** Offer hibernation on open (default true; v1 cannot say it). */
   readonly canHibernate?: boolean
   readonly store?: SocketStore
@@ -367,7 +369,10 @@ export class RawRunner {
       tag: "ToServerWebSocketMessage",
       val: { data: bytes(body), binary: message.binary },
     })
-    if (capabilities(this.options.version).webSocketMessageAck) {
+    if (
+      capabilities(this.options.version).webSocketMessageAck &&
+      this.options.ackMessages !== false
+    ) {
       this.sendTunnel(socket.requestId, {
         tag: "ToServerWebSocketMessageAck",
         val: { index: message.index },
