@@ -170,3 +170,32 @@ describe("the tap endpoint", () => {
     expect(status).toBe(401)
   })
 })
+
+describe("tap events name what they concern", () => {
+  it("frames carry the actor; a socket's close carries the runner that served it", async () => {
+    const f = fixture()
+    const runner = await f.runner({ version: 3, token: TOKEN })
+    const actor = f.gateway.createActor({ name: "echo" })
+    const client = f.client(actor.actorId)
+    await client.opened
+    client.send("hi")
+    await client.until(() => client.messages.length === 1)
+    client.ws.close(1000, "done")
+    await runner.until(() => runner.tunnelKinds("ToClientWebSocketClose").length === 1)
+    const frames = f.tapped("frame")
+    const kinds = [
+      "CommandStartActor",
+      "EventActorStateUpdate",
+      "ToClientWebSocketOpen",
+      "ToServerWebSocketMessage",
+    ]
+    for (const kind of kinds) {
+      expect(frames.find((e) => e.kind === kind)?.actorId).toBe(actor.actorId)
+    }
+    expect(f.tapped("socket").find((e) => e.event === "close")).toMatchObject({
+      runnerId: runner.runnerId,
+      code: 1000,
+      reason: "done",
+    })
+  })
+})

@@ -32,6 +32,7 @@ export interface RunnerConnectionHost {
 export interface TunnelRequest {
   readonly key: string
   readonly requestId: ArrayBuffer
+  readonly actorId: string
   onRunnerMessage(connection: RunnerConnection, kind: latest.ToServerTunnelMessageKind): void
   /** The runner did not acknowledge a tunnel message of this request in time. */
   onAckOverdue(connection: RunnerConnection): void
@@ -88,6 +89,8 @@ export class RunnerConnection {
     ws.on("error", () => this.#closed())
   }
 
+  readonly #actorOf = (requestKey: string) => this.requests.get(requestKey)?.actorId ?? null
+
   get frameSource() {
     return { runnerId: this.runnerId, runnerKey: this.params.runnerKey, version: this.version }
   }
@@ -97,7 +100,7 @@ export class RunnerConnection {
     const wire = encodeToClient(message, { version: this.version })
     this.#beforeWrite()
     this.#ws.send(wire)
-    this.#host.tap.emit(() => toRunnerFrame(this.frameSource, message, wire))
+    this.#host.tap.emit(() => toRunnerFrame(this.frameSource, message, wire, this.#actorOf))
   }
 
   /** Sends one tunnel message; all but acknowledgements wait for the runner's TunnelAck. */
@@ -193,7 +196,9 @@ export class RunnerConnection {
       this.close(RunnerConnectionClose.malformedFrame, String(error))
       return
     }
-    this.#host.tap.emit(() => fromRunnerFrame(this.frameSource, message, new Uint8Array(wire)))
+    this.#host.tap.emit(() =>
+      fromRunnerFrame(this.frameSource, message, new Uint8Array(wire), this.#actorOf),
+    )
     if (this.state === "connecting") {
       if (message.tag !== "ToServerInit") {
         this.close(RunnerConnectionClose.protocolViolation, `${message.tag} before ToServerInit`)

@@ -13,19 +13,25 @@ interface FrameSource {
   readonly version: number
 }
 
+/** The actor of a tunneled request this connection serves, by request id hex. */
+type ActorOfRequest = (requestKey: string) => string | null
+
 /** A frame the gateway sent, shown as the runner's version of it (what was on the wire). */
 export function toRunnerFrame(
   source: FrameSource,
   message: latest.ToClient,
   wire: Uint8Array,
+  actorOf: ActorOfRequest,
 ): FrameEvent {
   // The overloads only narrow the return type; stringify reads a value of any version.
   const onWire = downgradeToClient(message, source.version as 3, { lossy: "drop" })
+  const requestId = message.tag === "ToClientTunnelMessage" ? idKey(message.val.requestId) : null
   return {
     type: "frame",
     direction: "toRunner",
     ...source,
-    requestId: message.tag === "ToClientTunnelMessage" ? idKey(message.val.requestId) : null,
+    requestId,
+    actorId: requestId !== null ? actorOf(requestId) : toClientActor(message),
     kind: toClientKind(message),
     text: stringify(onWire, { version: source.version, type: "ToClient" }),
     wire: Buffer.from(wire).toString("base64"),
@@ -37,17 +43,29 @@ export function fromRunnerFrame(
   source: FrameSource,
   message: latest.ToServer,
   wire: Uint8Array,
+  actorOf: ActorOfRequest,
 ): FrameEvent {
   const onWire = downgradeToServer(message, source.version as 3, { lossy: "drop" })
+  const requestId = message.tag === "ToServerTunnelMessage" ? idKey(message.val.requestId) : null
   return {
     type: "frame",
     direction: "fromRunner",
     ...source,
-    requestId: message.tag === "ToServerTunnelMessage" ? idKey(message.val.requestId) : null,
+    requestId,
+    actorId: requestId !== null ? actorOf(requestId) : toServerActor(message),
     kind: toServerKind(message),
     text: stringify(onWire, { version: source.version, type: "ToServer" }),
     wire: Buffer.from(wire).toString("base64"),
   }
+}
+
+function toClientActor(message: latest.ToClient): string | null {
+  return message.tag === "ToClientCommands" ? (message.val[0]?.inner.val.actorId ?? null) : null
+}
+
+function toServerActor(message: latest.ToServer): string | null {
+  if (message.tag === "ToServerEvents") return message.val[0]?.inner.val.actorId ?? null
+  return message.tag === "ToServerKvRequest" ? message.val.actorId : null
 }
 
 function toClientKind(message: latest.ToClient): string {

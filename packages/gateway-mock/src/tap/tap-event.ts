@@ -9,6 +9,8 @@ export interface FrameEvent {
   readonly version: number
   /** Hex of the tunnel request id, or null for a frame that is not a tunnel message. */
   readonly requestId: string | null
+  /** The actor the frame concerns (a command, event, KV request or tunneled request), if any. */
+  readonly actorId: string | null
   /** The innermost message kind, such as `ToClientWebSocketMessage` or `ToServerPing`. */
   readonly kind: string
   readonly text: string

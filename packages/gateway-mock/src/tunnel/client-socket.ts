@@ -35,6 +35,7 @@ const NO_STATUS_RECEIVED = 1005
 export class ClientSocket implements TunnelRequest, ActorSocket {
   readonly requestId = newId()
   readonly key = idKey(this.requestId)
+  readonly actorId: string
   state: "awaiting" | "opening" | "open" | "hibernating" | "closed" = "awaiting"
   readonly #host: TunnelHost
   readonly #actor: Actor
@@ -60,6 +61,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   ) {
     this.#host = host
     this.#actor = actor
+    this.actorId = actor.id
     this.#client = client
     this.#beforeWrite = batchWritesPerTick(socket)
     this.#path = path
@@ -157,10 +159,9 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       this.#detach()
     } else if (this.state === "open" && this.#retains()) {
       this.state = "hibernating"
-      this.#detach()
       this.#emit("hibernate")
-    } else if (this.state === "open" || this.state === "opening") {
       this.#detach()
+    } else if (this.state === "open" || this.state === "opening") {
       this.#closeClient(GatewayClose.downstreamClosed.code, GatewayClose.downstreamClosed.reason)
     }
   }
@@ -209,8 +210,8 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     const socket = { version: connection.version, canHibernate: this.#canHibernate }
     if (this.state === "open" && closeHibernates({ ...socket, closeHibernate: close.hibernate })) {
       this.state = "hibernating"
-      this.#detach()
       this.#emit("hibernate")
+      this.#detach()
       return
     }
     const { code, reason } = clientCloseFor(close.code, close.reason)
@@ -304,21 +305,27 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
 
   #finish(code: number, reason: string): void {
     if (this.state === "closed") return
+    const runnerId = this.#connection?.runnerId ?? null
     this.#detach()
     this.state = "closed"
     this.#actor.sockets.delete(this)
     this.#host.requests.delete(this.key)
-    this.#emit("close", code, reason)
+    this.#emit("close", code, reason, runnerId)
   }
 
-  #emit(event: "open" | "hibernate" | "wake" | "close", code?: number, reason?: string): void {
+  #emit(
+    event: "open" | "hibernate" | "wake" | "close",
+    code?: number,
+    reason?: string,
+    runnerId = this.#connection?.runnerId ?? null,
+  ): void {
     this.#host.tap.emit(() => ({
       type: "socket",
       event,
       requestId: this.key,
       actorId: this.#actor.id,
       path: this.#path,
-      runnerId: this.#connection?.runnerId ?? null,
+      runnerId,
       code: code ?? null,
       reason: reason ?? null,
       pending: this.#outbox.size,

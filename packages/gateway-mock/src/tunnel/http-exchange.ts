@@ -14,6 +14,7 @@ const EMPTY = new ArrayBuffer(0)
 export class HttpExchange implements TunnelRequest, ActorExchange {
   readonly requestId = newId()
   readonly key = idKey(this.requestId)
+  readonly actorId: string
   #state: "awaiting" | "sent" | "responding" | "done" = "awaiting"
   readonly #host: TunnelHost
   readonly #actor: Actor
@@ -32,6 +33,7 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
   ) {
     this.#host = host
     this.#actor = actor
+    this.actorId = actor.id
     this.#req = req
     this.#res = res
     this.#path = path
