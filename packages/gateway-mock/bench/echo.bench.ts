@@ -2,6 +2,7 @@
 // built on the SDK (client → gateway → runner → actor → back), beside a plain `ws` echo server
 // measured in the same run. Each server runs in its own process; clients run here.
 import { type ChildProcess, fork, spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { WebSocket } from "ws"
 
@@ -124,6 +125,33 @@ async function latencies(url: string, size: number): Promise<number[]> {
   return times
 }
 
+/** CPU time (user + system) a process has used, in ms, from /proc; null where there is none. */
+function cpuMs(child: ChildProcess): number | null {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return null
+  }
+}
+
+/** Runs `measure` and returns its result with the CPU µs per message each of `processes` spent. */
+async function withCpu<T>(
+  processes: ChildProcess[],
+  messages: number,
+  measure: () => Promise<T>,
+): Promise<[T, Array<number | null>]> {
+  const before = processes.map(cpuMs)
+  const result = await measure()
+  const spent = processes.map((child, i) => {
+    const [start, end] = [before[i], cpuMs(child)]
+    return start === null || start === undefined || end === null
+      ? null
+      : ((end - start) * 1000) / messages
+  })
+  return [result, spent]
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
@@ -150,28 +178,32 @@ const fmt = (n: number, digits = 0) =>
 async function main(): Promise<void> {
   const echo = await forkServer("./echo-server-process.ts")
   const gateway = await forkServer("./gateway-process.ts", ["--expose-gc"])
-  await startRunner(gateway.url, "off", "bench-echo")
+  const echoRunner = await startRunner(gateway.url, "off", "bench-echo")
   const actorId = await createActor(gateway.url, "throughput", "bench-echo")
   const viaGateway = `${gateway.url.replace("http", "ws")}/gateway/${actorId}/echo`
 
   console.log(
     `echo round trips: ${CLIENTS} sockets × ${WINDOW} in flight for throughput, 1 socket for latency\n`,
   )
-  console.log("payload  path              msgs/s    p50 ms   p99 ms")
+  console.log("payload  path              msgs/s    p50 ms   p99 ms   CPU µs/msg (per process)")
   const ratios: string[] = []
+  const messages = Math.floor(THROUGHPUT_MESSAGES / CLIENTS) * CLIENTS
   for (const size of [64, 16 * 1024]) {
     const label = size === 64 ? "64 B " : "16 KiB"
-    const rows: Array<[string, number, number[]]> = []
-    for (const [name, url] of [
-      ["direct ws echo", echo.url],
-      ["gateway + runner", viaGateway],
-    ] as const) {
+    const paths = [
+      ["direct ws echo", echo.url, [echo.child], "server"],
+      ["gateway + runner", viaGateway, [gateway.child, echoRunner], "gateway + runner"],
+    ] as const
+    const rows: Array<[string, number, number[], string]> = []
+    for (const [name, url, processes, who] of paths) {
       await throughput(url, size) // warm-up
-      rows.push([name, await throughput(url, size), await latencies(url, size)])
+      const [rate, cpu] = await withCpu([...processes], messages, () => throughput(url, size))
+      const cpuText = cpu.some((c) => c === null) ? "n/a" : cpu.map((c) => fmt(c!, 1)).join(" + ")
+      rows.push([name, rate, await latencies(url, size), `${cpuText} (${who})`])
     }
-    for (const [name, rate, times] of rows) {
+    for (const [name, rate, times, cpu] of rows) {
       console.log(
-        `${label.padEnd(8)} ${name.padEnd(17)} ${fmt(rate).padStart(8)} ${fmt(percentile(times, 50), 3).padStart(8)} ${fmt(percentile(times, 99), 3).padStart(8)}`,
+        `${label.padEnd(8)} ${name.padEnd(17)} ${fmt(rate).padStart(8)} ${fmt(percentile(times, 50), 3).padStart(8)} ${fmt(percentile(times, 99), 3).padStart(8)}   ${cpu}`,
       )
     }
     const ratio = rows[1]![1] / rows[0]![1]
