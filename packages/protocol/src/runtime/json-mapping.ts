@@ -2,6 +2,7 @@ import { fromBase64, toBase64 } from "./base64.js"
 import { namedType, resolveType, type SchemaDescriptor, type TypeDescriptor } from "./descriptor.js"
 import { JsonMappingError } from "./errors.js"
 import { fromHex, toHex } from "./hex.js"
+import { inBigintRange, inNumberRange } from "./integer-ranges.js"
 
 export type JsonValue =
   | null
@@ -84,22 +85,6 @@ function toJson(schema: SchemaDescriptor, type: TypeDescriptor, value: unknown):
   }
 }
 
-const INTEGER_RANGES = {
-  u8: [0, 0xff],
-  u16: [0, 0xffff],
-  u32: [0, 0xffff_ffff],
-  i8: [-0x80, 0x7f],
-  i16: [-0x8000, 0x7fff],
-  i32: [-0x8000_0000, 0x7fff_ffff],
-} as const
-
-const BIGINT_RANGES = {
-  u64: [0n, 0xffff_ffff_ffff_ffffn],
-  i64: [-0x8000_0000_0000_0000n, 0x7fff_ffff_ffff_ffffn],
-  uint: [0n, 0xffff_ffff_ffff_ffffn],
-  int: [-0x8000_0000_0000_0000n, 0x7fff_ffff_ffff_ffffn],
-} as const
-
 function fromJson(
   schema: SchemaDescriptor,
   type: TypeDescriptor,
@@ -123,8 +108,7 @@ function fromJson(
     case "i8":
     case "i16":
     case "i32": {
-      const [min, max] = INTEGER_RANGES[resolved.kind]
-      return Number.isInteger(json) && (json as number) >= min && (json as number) <= max
+      return inNumberRange(resolved.kind, json)
         ? json
         : fail(`expected an integer in ${resolved.kind} range`)
     }
@@ -135,12 +119,11 @@ function fromJson(
     case "i64":
     case "uint":
     case "int": {
-      const [min, max] = BIGINT_RANGES[resolved.kind]
       if (typeof json !== "string" || !/^-?(0|[1-9]\d*)$/.test(json)) {
         return fail(`expected a decimal string for ${resolved.kind}`)
       }
       const n = BigInt(json)
-      return n >= min && n <= max ? n : fail(`out of ${resolved.kind} range`)
+      return inBigintRange(resolved.kind, n) ? n : fail(`out of ${resolved.kind} range`)
     }
     case "enum":
       return resolved.values.some((v) => v.name === json)

@@ -1,5 +1,6 @@
 import * as bare from "@bare-ts/lib"
 import { EncodeError } from "./errors.js"
+import { inBigintRange, inNumberRange } from "./integer-ranges.js"
 
 // Called by generated writers instead of the bare-ts writers of the same name. bare-ts checks
 // ranges only in development builds; in production it would wrap 70000 into a u16 or write a lone
@@ -9,27 +10,23 @@ function refuse(where: string, reason: string): never {
   throw new EncodeError({ type: where, reason })
 }
 
-function isUnsigned(value: unknown, max: number): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max
-}
-
 export function checkedWriteU8(bc: bare.ByteCursor, value: number, where: string): void {
-  if (!isUnsigned(value, 0xff)) refuse(where, `${String(value)} is not a u8`)
+  if (!inNumberRange("u8", value)) refuse(where, `${String(value)} is not a u8`)
   bare.writeU8(bc, value)
 }
 
 export function checkedWriteU16(bc: bare.ByteCursor, value: number, where: string): void {
-  if (!isUnsigned(value, 0xffff)) refuse(where, `${String(value)} is not a u16`)
+  if (!inNumberRange("u16", value)) refuse(where, `${String(value)} is not a u16`)
   bare.writeU16(bc, value)
 }
 
 export function checkedWriteU32(bc: bare.ByteCursor, value: number, where: string): void {
-  if (!isUnsigned(value, 0xffff_ffff)) refuse(where, `${String(value)} is not a u32`)
+  if (!inNumberRange("u32", value)) refuse(where, `${String(value)} is not a u32`)
   bare.writeU32(bc, value)
 }
 
 export function checkedWriteU64(bc: bare.ByteCursor, value: bigint, where: string): void {
-  if (typeof value !== "bigint" || value < 0n || value > 0xffff_ffff_ffff_ffffn) {
+  if (!inBigintRange("u64", value)) {
     refuse(where, `${String(value)} is not a u64 bigint`)
   }
   bare.writeU64(bc, value)

@@ -21,6 +21,7 @@ import {
   type SchemaDescriptor,
   type TypeDescriptor,
 } from "../../src/runtime/descriptor.js"
+import { BIGINT_RANGES, NUMBER_RANGES } from "../../src/runtime/integer-ranges.js"
 import type { RootMessage, RootName } from "./root-codecs.js"
 
 export interface ArbitraryOptions {
@@ -66,22 +67,6 @@ const CHARACTER = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...TRICKY_CHARACTERS) },
 )
 
-const INTEGER_RANGES = {
-  u8: [0, 0xff],
-  u16: [0, 0xffff],
-  u32: [0, 0xffff_ffff],
-  i8: [-0x80, 0x7f],
-  i16: [-0x8000, 0x7fff],
-  i32: [-0x8000_0000, 0x7fff_ffff],
-} as const
-
-const BIGINT_RANGES = {
-  u64: [0n, 0xffff_ffff_ffff_ffffn],
-  uint: [0n, 0xffff_ffff_ffff_ffffn],
-  i64: [-0x8000_0000_0000_0000n, 0x7fff_ffff_ffff_ffffn],
-  int: [-0x8000_0000_0000_0000n, 0x7fff_ffff_ffff_ffffn],
-} as const
-
 /** Valid values of the type named `typeName` in `schema`. */
 export function arbitraryOf(
   schema: SchemaDescriptor,
@@ -124,7 +109,7 @@ function build(
     case "i8":
     case "i16":
     case "i32": {
-      const [min, max] = INTEGER_RANGES[resolved.kind]
+      const [min, max] = NUMBER_RANGES[resolved.kind]
       return fc.integer({ min, max })
     }
     case "u64":
