@@ -32,7 +32,7 @@ describe.each(PROTOCOL_VERSIONS)("close paths seen from the client, v%i runner",
     expect(runner.tunnelKinds("ToClientWebSocketClose")).toEqual([])
   })
 
-  it("an actor's close without code or reason reaches the client as 1000 ws.closed", async () => {
+  it("an actor's close without code or reason reaches the client as GatewayClose.closed", async () => {
     const { runner, client, key } = await openSocket(version)
     runner.closeSocket(key, null, null)
     expect(await client.closedPromise).toEqual({
@@ -49,14 +49,14 @@ describe.each(PROTOCOL_VERSIONS)("close paths seen from the client, v%i runner",
     expect(close?.messageKind.val).toEqual({ code: 4002, reason: "leaving" })
   })
 
-  it("a runner's index-skip close reaches the client as 1008 ws.message_index_skip", async () => {
+  it("a runner's index-skip close reaches the client as RunnerClose.messageIndexSkip", async () => {
     const { runner, client, key } = await openSocket(version)
     const { code, reason } = RunnerClose.messageIndexSkip
     runner.closeSocket(key, code, reason)
     expect(await client.closedPromise).toEqual({ code, reason })
   })
 
-  it("an actor stop closes a socket that cannot hibernate with the runner's actor.stopped", async () => {
+  it("an actor stop closes a socket that cannot hibernate with RunnerClose.actorStopped", async () => {
     const f = fixture()
     const runner = await f.runner({ version, canHibernate: false })
     const actor = f.gateway.createActor({ name: "chat" })
@@ -70,7 +70,7 @@ describe.each(PROTOCOL_VERSIONS)("close paths seen from the client, v%i runner",
     })
   })
 
-  it("a runner that goes away closes a socket that cannot hibernate with ws.downstream_closed", async () => {
+  it("a runner that goes away closes a socket that cannot hibernate with GatewayClose.downstreamClosed", async () => {
     const f = fixture()
     const runner = await f.runner({ version, canHibernate: false })
     const actor = f.gateway.createActor({ name: "chat" })

@@ -156,7 +156,7 @@ describe.each(PROTOCOL_VERSIONS)("with the runner SDK over v%i", (version) => {
       expect(await socket.closedPromise).toEqual({ code: 4200, reason: "actor says bye" })
     })
 
-    it("the actor's close without a code arrives as 1000 ws.closed", async () => {
+    it("the actor's close without a code arrives as GatewayClose.closed", async () => {
       await setUp()
       const { socket } = await openSocket(version)
       socket.send("close")
@@ -166,7 +166,7 @@ describe.each(PROTOCOL_VERSIONS)("with the runner SDK over v%i", (version) => {
       })
     })
 
-    it("an ack timeout at the runner arrives as 1011 ws.ack_timeout", async () => {
+    it("an ack timeout at the runner arrives as RunnerClose.ackTimeout", async () => {
       await setUp({ faults: { withholdTunnelAcks: true } })
       const hosting = await runner({ version, ackTimeoutMs: 200 })
       const actor = gateway!.createActor({ name: "echo" })
@@ -180,7 +180,7 @@ describe.each(PROTOCOL_VERSIONS)("with the runner SDK over v%i", (version) => {
       expect(hosting.runnerId).not.toBeNull()
     })
 
-    it("an actor stop closes a socket that cannot hibernate with 1001 actor.stopped", async () => {
+    it("an actor stop closes a socket that cannot hibernate with RunnerClose.actorStopped", async () => {
       await setUp()
       const { socket, actor } = await openSocket(version, { hibernate: false })
       gateway!.sleepActor(actor.actorId)
@@ -190,7 +190,7 @@ describe.each(PROTOCOL_VERSIONS)("with the runner SDK over v%i", (version) => {
       })
     })
 
-    it("a runner shutdown whose actor will not stop closes with 1001 ws.tunnel_shutdown", async () => {
+    it("a runner shutdown whose actor will not stop closes with RunnerClose.tunnelShutdown", async () => {
       await setUp()
       const { socket, runner: hosting } = await openSocket(version, {
         hibernate: false,
@@ -207,7 +207,7 @@ describe.each(PROTOCOL_VERSIONS)("with the runner SDK over v%i", (version) => {
 })
 
 describe.each(hibernating)("hibernation with the runner SDK over v%i", (version) => {
-  it("an index skip arrives as 1008 ws.message_index_skip", async () => {
+  it("an index skip arrives as RunnerClose.messageIndexSkip", async () => {
     await setUp({ faults: { skipMessageIndex: 2 } })
     const { socket } = await openSocket(version)
     socket.send("one")
@@ -251,7 +251,7 @@ describe.each(hibernating)("hibernation with the runner SDK over v%i", (version)
 })
 
 describe.each(restoring)("restoring hibernating sockets over v%i", (version) => {
-  it("missing metadata arrives as 1011 ws.meta_not_found_during_restore", async () => {
+  it("missing metadata arrives as RunnerClose.metaNotFoundDuringRestore", async () => {
     await setUp()
     const {
       socket,
@@ -273,7 +273,7 @@ describe.each(restoring)("restoring hibernating sockets over v%i", (version) => 
     })
   })
 
-  it("a failing restore hook arrives as 1011 ws.restore_error", async () => {
+  it("a failing restore hook arrives as RunnerClose.restoreError", async () => {
     await setUp()
     let failing = false
     const {

@@ -86,7 +86,7 @@ describe("refused before the upgrade", () => {
 })
 
 describe("a misbehaving runner connection is closed; others are unaffected", () => {
-  it("a malformed frame closes it with 1007 runner.malformed_frame", async () => {
+  it("a malformed frame closes it with RunnerConnectionClose.malformedFrame", async () => {
     const { stillWorks } = await bystander()
     const { ws, outcome, closed } = connect({ token: TOKEN })
     await outcome
@@ -95,25 +95,33 @@ describe("a misbehaving runner connection is closed; others are unaffected", () 
       code: RunnerConnectionClose.malformedFrame.code,
       reason: RunnerConnectionClose.malformedFrame.reason,
     })
-    expect(fixture().tapped("fault").at(-1)?.message).toMatch(/^runner\.malformed_frame: /)
+    expect(fixture().tapped("fault").at(-1)?.message).toMatch(
+      new RegExp(`^${RunnerConnectionClose.malformedFrame.reason}: DecodeError`),
+    )
     await stillWorks()
   })
 
-  it("a text frame closes it with 1002 runner.protocol_violation", async () => {
+  it("a text frame closes it with RunnerConnectionClose.protocolViolation", async () => {
     const { ws, outcome, closed } = connect({ token: TOKEN })
     await outcome
     ws.send("hello")
-    expect(await closed).toMatchObject({ code: 1002, reason: "runner.protocol_violation" })
+    expect(await closed).toEqual({
+      code: RunnerConnectionClose.protocolViolation.code,
+      reason: RunnerConnectionClose.protocolViolation.reason,
+    })
   })
 
-  it("a message before ToServerInit closes it with 1002", async () => {
+  it("a message before ToServerInit closes it with RunnerConnectionClose.protocolViolation", async () => {
     const { ws, outcome, closed } = connect({ token: TOKEN })
     await outcome
     ws.send(encodeToServer({ tag: "ToServerPing", val: { ts: 1n } }))
-    expect(await closed).toMatchObject({ code: 1002, reason: "runner.protocol_violation" })
+    expect(await closed).toEqual({
+      code: RunnerConnectionClose.protocolViolation.code,
+      reason: RunnerConnectionClose.protocolViolation.reason,
+    })
   })
 
-  it("no ToServerInit in time closes it with 1008 runner.init_timeout", async () => {
+  it("no ToServerInit in time closes it with RunnerConnectionClose.initTimeout", async () => {
     const { outcome, closed } = connect({ token: TOKEN })
     await outcome
     expect(await closed).toEqual({
@@ -122,7 +130,7 @@ describe("a misbehaving runner connection is closed; others are unaffected", () 
     })
   })
 
-  it("a newer connection with the same runner key evicts the older one with runner.evicted", async () => {
+  it("a newer connection with the same runner key evicts the older one with RunnerConnectionClose.evicted", async () => {
     const f = fixture()
     const older = await f.runner({ version: 3, token: TOKEN, runnerKey: "same" })
     const olderClosed = new Promise((resolve) =>

@@ -1,4 +1,10 @@
-import { capabilities, GatewayClose, PROTOCOL_VERSIONS, withoutRayId } from "@tunnelwire/protocol"
+import {
+  capabilities,
+  GatewayClose,
+  PROTOCOL_VERSIONS,
+  RunnerClose,
+  withoutRayId,
+} from "@tunnelwire/protocol"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type Gateway, startGateway, type TapEvent } from "../src/index.js"
 import { gatewaySocketUrl, TestClient } from "./support/client.js"
@@ -59,7 +65,10 @@ describe.each(PROTOCOL_VERSIONS)("with a raw v%i runner", (version) => {
     await client.until(() => client.messages.length === 1)
     raw.sleep(actor.actorId)
     if (!capabilities(version).canHibernate) {
-      expect(await client.closedPromise).toMatchObject({ code: 1001, reason: "actor.stopped" })
+      expect(await client.closedPromise).toEqual({
+        code: RunnerClose.actorStopped.code,
+        reason: RunnerClose.actorStopped.reason,
+      })
       return
     }
     await raw.until(() => !raw.running.has(actor.actorId))
