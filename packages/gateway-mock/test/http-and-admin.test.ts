@@ -1,7 +1,8 @@
-import { LATEST_VERSION } from "@tunnelwire/protocol"
+import { GatewayClose, LATEST_VERSION } from "@tunnelwire/protocol"
 import { describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
 import type { ActorInfo, TapEvent } from "../src/index.js"
+import { eventually } from "./support/client.js"
 import { useGateway } from "./support/fixture.js"
 
 const TOKEN = "admin-token"
@@ -197,5 +198,44 @@ describe("tap events name what they concern", () => {
       code: 1000,
       reason: "done",
     })
+  })
+})
+
+describe("actor lifecycle", () => {
+  it("an alarm set by the actor wakes it after it went to sleep", async () => {
+    const f = fixture()
+    const runner = await f.runner({ version: LATEST_VERSION, token: TOKEN })
+    const actor = f.gateway.createActor({ name: "alarmed" })
+    f.gateway.wakeActor(actor.actorId)
+    await runner.until(() => runner.running.has(actor.actorId))
+    runner.sendEvent({
+      tag: "EventActorSetAlarm",
+      val: { actorId: actor.actorId, generation: 1, alarmTs: BigInt(Date.now() + 200) },
+    })
+    runner.sleep(actor.actorId)
+    await runner.until(() => !runner.running.has(actor.actorId))
+    await eventually(() => f.gateway.getActor(actor.actorId)?.state === "running")
+    expect(f.gateway.getActor(actor.actorId)?.generation).toBe(2)
+  })
+
+  it("destroying an actor closes its sockets, hibernating ones included", async () => {
+    const f = fixture()
+    const runner = await f.runner({ version: LATEST_VERSION, token: TOKEN })
+    const actor = f.gateway.createActor({ name: "doomed" })
+    const [awake, asleep] = [f.client(actor.actorId), f.client(actor.actorId)]
+    await Promise.all([awake.opened, asleep.opened])
+    await eventually(() => f.tapped("socket").filter((e) => e.event === "open").length === 2)
+    f.gateway.sleepActor(actor.actorId)
+    await runner.until(() => !runner.running.has(actor.actorId))
+    expect(f.gateway.getActor(actor.actorId)?.hibernatingSockets).toBe(2)
+    const response = await admin(`/actors/${actor.actorId}`, { method: "DELETE" })
+    expect(response.status).toBe(200)
+    const expected = {
+      code: GatewayClose.downstreamClosed.code,
+      reason: GatewayClose.downstreamClosed.reason,
+    }
+    expect(await awake.closedPromise).toEqual(expected)
+    expect(await asleep.closedPromise).toEqual(expected)
+    expect(f.gateway.getActor(actor.actorId)).toBeUndefined()
   })
 })
