@@ -2,7 +2,12 @@ import { readdirSync, readFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { GatewayClose, RUNNER_SHUTDOWN_REASON, RunnerClose } from "../src/index.js"
+import {
+  GatewayClose,
+  RUNNER_SHUTDOWN_REASON,
+  RunnerClose,
+  RunnerConnectionClose,
+} from "../src/index.js"
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url))
 const SKIPPED_DIRS = new Set(["node_modules", "dist", ".git", ".turbo", "test-results", "gen"])
@@ -19,6 +24,7 @@ function sourceFiles(dir: string): string[] {
 const reasons = [
   ...Object.values(RunnerClose).map((rule) => rule.reason),
   ...Object.values(GatewayClose).map((rule) => rule.reason),
+  ...Object.values(RunnerConnectionClose).map((rule) => rule.reason),
   RUNNER_SHUTDOWN_REASON,
 ]
 

@@ -97,6 +97,7 @@ describe("close rules", () => {
     const actual = {
       runner: mapValues(RunnerClose),
       gateway: mapValues(GatewayClose),
+      runnerConnection: mapValues(RunnerConnectionClose),
       runnerShutdown: RUNNER_SHUTDOWN_REASON,
     }
     expect(actual).toEqual(pinned)
