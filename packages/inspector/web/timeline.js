@@ -500,7 +500,7 @@ function showDetails(index) {
   const version = event.type === "runner" ? event.version : (facts?.version ?? null)
   if (version !== null) rows.push(["protocol", `v${version}`])
   if (requestId !== null) rows.push(["request", requestId])
-  if ("actorId" in event) rows.push(["actor", event.actorId])
+  if ("actorId" in event && event.actorId !== null) rows.push(["actor", event.actorId])
   if ("code" in event && (event.code !== null || event.reason !== null)) {
     rows.push(["close", closeText(event.code, event.reason)])
   }
