@@ -1,8 +1,8 @@
 import {
-  downgradeToClient,
-  downgradeToServer,
   idKey,
+  isProtocolVersion,
   type latest,
+  rootTypesByVersion,
   stringify,
 } from "@tunnelwire/protocol"
 import type { FrameEvent } from "./tap-event.js"
@@ -11,6 +11,12 @@ interface FrameSource {
   readonly runnerId: string
   readonly runnerKey: string
   readonly version: number
+}
+
+/** The frame as its receiver reads it: the wire bytes decoded in the connection's own version. */
+function wireText(version: number, type: "ToClient" | "ToServer", wire: Uint8Array): string {
+  if (!isProtocolVersion(version)) throw new Error(`v${version} is not a protocol version`)
+  return stringify(rootTypesByVersion[version][type].decode(wire), { version, type })
 }
 
 /** The actor of a tunneled request this connection serves, by request id hex. */
@@ -23,8 +29,6 @@ export function toRunnerFrame(
   wire: Uint8Array,
   actorOf: ActorOfRequest,
 ): FrameEvent {
-  // The overloads only narrow the return type; stringify reads a value of any version.
-  const onWire = downgradeToClient(message, source.version as 3, { lossy: "drop" })
   const requestId = message.tag === "ToClientTunnelMessage" ? idKey(message.val.requestId) : null
   return {
     type: "frame",
@@ -33,7 +37,7 @@ export function toRunnerFrame(
     requestId,
     actorId: requestId !== null ? actorOf(requestId) : toClientActor(message),
     kind: toClientKind(message),
-    text: stringify(onWire, { version: source.version, type: "ToClient" }),
+    text: wireText(source.version, "ToClient", wire),
     wire: Buffer.from(wire).toString("base64"),
   }
 }
@@ -45,7 +49,6 @@ export function fromRunnerFrame(
   wire: Uint8Array,
   actorOf: ActorOfRequest,
 ): FrameEvent {
-  const onWire = downgradeToServer(message, source.version as 3, { lossy: "drop" })
   const requestId = message.tag === "ToServerTunnelMessage" ? idKey(message.val.requestId) : null
   return {
     type: "frame",
@@ -54,7 +57,7 @@ export function fromRunnerFrame(
     requestId,
     actorId: requestId !== null ? actorOf(requestId) : toServerActor(message),
     kind: toServerKind(message),
-    text: stringify(onWire, { version: source.version, type: "ToServer" }),
+    text: wireText(source.version, "ToServer", wire),
     wire: Buffer.from(wire).toString("base64"),
   }
 }
