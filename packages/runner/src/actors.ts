@@ -16,7 +16,7 @@ interface ActorRecord {
 export interface ActorHostOptions {
   readonly handlers: RunnerHandlers
   readonly logger: Logger
-  readonly tunnel: Pick<Tunnel, "expectRestore" | "restore" | "closeActor">
+  readonly tunnel: Pick<Tunnel, "expectRestore" | "restore" | "settle" | "closeActor">
   /** Raises an event for the gateway (state updates, intents, alarms). */
   readonly emit: (event: latest.Event) => void
 }
@@ -124,7 +124,7 @@ export class ActorHost implements ActorDirectory {
       logger.error({ actorId, generation, err: String(error) }, "actor failed to start")
       this.#remove(record)
       this.#release(record)
-      tunnel.closeActor(actorId, RunnerClose.actorStopped)
+      await tunnel.closeActor(actorId, RunnerClose.actorStopped)
       this.#emitState(record, {
         tag: "ActorStateStopped",
         val: stopped(latest.StopCode.Error, error),
@@ -159,6 +159,8 @@ export class ActorHost implements ActorDirectory {
     record.phase = "stopping"
     const { actorId, generation } = record
     let state = stopped(latest.StopCode.Ok, null)
+    // What the gateway sent before the stop reaches the actor, and its index is saved, first.
+    await this.#options.tunnel.settle(actorId)
     try {
       await this.#options.handlers.onActorStop(actorId, generation)
     } catch (error) {
@@ -169,7 +171,7 @@ export class ActorHost implements ActorDirectory {
       state = stopped(latest.StopCode.Error, error)
     }
     // Sockets stay usable during the stop hook (for goodbyes); whatever is still open leaves now.
-    this.#options.tunnel.closeActor(actorId, RunnerClose.actorStopped)
+    await this.#options.tunnel.closeActor(actorId, RunnerClose.actorStopped)
     this.#remove(record)
     this.#emitState(record, { tag: "ActorStateStopped", val: state })
     this.#options.logger.info({ actorId, generation }, "actor stopped")

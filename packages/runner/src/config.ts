@@ -78,6 +78,11 @@ export interface RunnerConfig {
   readonly shutdownTimeoutMs?: number
   /** Payload bytes of tunnel messages held unacknowledged (sent or waiting for a connection). Default 16 MiB. */
   readonly maxBufferedBytes?: number
+  /**
+   * Messages a hibernatable socket delivers to its actor before the save that covers them
+   * resolved: at most this many are delivered again after a crash. Default 1.
+   */
+  readonly maxUnsavedMessages?: number
 }
 
 export type ResolvedConfig = Required<
@@ -100,5 +105,13 @@ export function resolveConfig(config: RunnerConfig): ResolvedConfig {
     pingIntervalMs: config.pingIntervalMs ?? 3_000,
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 30_000,
     maxBufferedBytes: config.maxBufferedBytes ?? 16 * 1024 * 1024,
+    maxUnsavedMessages: atLeastOne("maxUnsavedMessages", config.maxUnsavedMessages ?? 1),
   }
+}
+
+function atLeastOne(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${option} must be an integer of at least 1, got ${value}`)
+  }
+  return value
 }

@@ -75,6 +75,7 @@ export class Runner {
         defer: (id, t) => this.#actors.defer(id, t),
       },
       maxBufferedBytes: this.#config.maxBufferedBytes,
+      maxUnsavedMessages: this.#config.maxUnsavedMessages,
       ackTimeoutMs: this.#config.ackTimeoutMs,
       transmit: (frame) => this.#ready && this.#connection.send(frame),
       reply: (frame) => this.#connection.send(frame),
@@ -154,7 +155,7 @@ export class Runner {
         await this.#within(this.#actors.whenIdle())
       } else this.#connection.stopReconnecting()
       await this.#within(this.#actors.stopAll())
-      this.#tunnel.shutdown()
+      await this.#within(this.#tunnel.shutdown())
     }
     this.#kv.rejectAll(new KvError("the runner shut down"))
     this.#stopTimers()

@@ -157,6 +157,97 @@ describe.each(hibernatingVersions)("hibernation metadata over v%i", (version) =>
     ])
   })
 
+  it.each([1, 3])(
+    "delivers at most maxUnsavedMessages=%i messages ahead of the save that covers them",
+    async (maxUnsavedMessages) => {
+      const save = { current: deferred() }
+      await startWith(version, {
+        maxUnsavedMessages,
+        handlers: {
+          canHibernate: () => true,
+          saveHibernating: async (_actorId, socket) => {
+            if (socket.lastMessageIndex !== null) await save.current.promise
+          },
+        },
+      })
+      const { requestId, events } = await openSocket()
+      const sent = ["m0", "m1", "m2", "m3", "m4"]
+      sent.forEach((text, index) => gateway.sendWebSocketMessage(requestId, text, { index }))
+      await gateway.barrier()
+      expect(events).toEqual([
+        "open",
+        ...sent.slice(0, maxUnsavedMessages).map((t) => `message:${t}`),
+      ])
+      for (let round = 0; round < sent.length && events.length < sent.length + 1; round++) {
+        const saving = save.current
+        save.current = deferred()
+        saving.resolve()
+        await settle()
+      }
+      save.current.resolve()
+      expect(events).toEqual(["open", ...sent.map((t) => `message:${t}`)])
+      await gateway.waitFor(() =>
+        gateway.tunnelFrom(requestId).some((kind) => wire(kind) === "MessageAck 4"),
+      )
+    },
+  )
+
+  it("a sleep while a save is in flight saves every delivered message: the next run gets no message twice", async () => {
+    const store = createMemoryHibernationStore()
+    const slowSave = { current: Promise.resolve() }
+    await startWith(version, {
+      handlers: {
+        canHibernate: () => true,
+        ...store,
+        saveHibernating: async (actorId, socket) => {
+          await slowSave.current
+          await store.saveHibernating(actorId, socket)
+        },
+      },
+    })
+    const { requestId, events } = await openSocket()
+    const save = deferred()
+    slowSave.current = save.promise
+    gateway.sendWebSocketMessage(requestId, "m0", { index: 0 })
+    gateway.sendWebSocketMessage(requestId, "m1", { index: 1 })
+    await gateway.barrier()
+    const stopped = gateway.stopActor("actor-a")
+    await gateway.barrier()
+    save.resolve()
+    await stopped
+    expect(events).toEqual([
+      "open",
+      "message:m0",
+      "message:m1",
+      `close:${RunnerClose.actorStopped.code}:${RunnerClose.actorStopped.reason}`,
+    ])
+    // The next run: the gateway replays what the runner did not acknowledge, then m2.
+    const acks = gateway
+      .tunnelFrom(requestId)
+      .flatMap((k) => (k.tag === "ToServerWebSocketMessageAck" ? [k.val.index] : []))
+    const restoresOnStart = capabilities(version).restoreHibernatingOnStart
+    await gateway.startActor("actor-a", {
+      generation: 1,
+      hibernatingRequestIds: restoresOnStart ? [requestId] : [],
+    })
+    if (!restoresOnStart) {
+      const since = gateway.frames.length
+      gateway.sendTunnel(requestId, {
+        tag: "ToClientWebSocketOpen",
+        val: { actorId: "actor-a", path: "/ws", headers: new Map() },
+      })
+      await gateway.waitFor(() => gateway.tunnelFrom(requestId, since).length > 1)
+    }
+    const restored = log.sockets.at(-1)
+    expect(restored?.restored).toBe(true)
+    for (const [index, text] of ["m0", "m1"].entries()) {
+      if (!acks.includes(index)) gateway.sendWebSocketMessage(requestId, text, { index })
+    }
+    gateway.sendWebSocketMessage(requestId, "m2", { index: 2 })
+    await gateway.barrier()
+    expect(log.socketEvents.get(restored!.ws)).toEqual(["message:m2"])
+  })
+
   it("forgets the metadata when the client closes", async () => {
     const store = createMemoryHibernationStore()
     await startWith(version, { handlers: { canHibernate: () => true, ...store } })

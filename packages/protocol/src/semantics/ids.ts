@@ -52,7 +52,7 @@ export function idKey(id: ArrayBuffer): string {
   return toHex(new Uint8Array(id))
 }
 
-function asUuidV4(bytes: Uint8Array): Uint8Array {
+function asUuidV4(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   bytes[VERSION_BYTE] = (bytes[VERSION_BYTE]! & 0x0f) | 0x40
   bytes[VARIANT_BYTE] = (bytes[VARIANT_BYTE]! & 0x3f) | 0x80
   return bytes

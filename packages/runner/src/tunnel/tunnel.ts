@@ -1,9 +1,9 @@
 import {
   type CloseRule,
   capabilities,
+  createIdMinter,
   idKey,
   type latest,
-  newId,
   RunnerClose,
 } from "@tunnelwire/protocol"
 import type { RunnerHandlers } from "../config.js"
@@ -31,6 +31,7 @@ export interface TunnelOptions {
   readonly logger: Logger
   readonly actors: ActorDirectory
   readonly maxBufferedBytes: number
+  readonly maxUnsavedMessages: number
   readonly ackTimeoutMs: number
   /** Puts a frame on the wire once the gateway accepted the connection; returns whether it did. */
   readonly transmit: (frame: Uint8Array) => boolean
@@ -57,6 +58,8 @@ export class Tunnel {
   readonly #version: number
   readonly #outbound: OutboundTunnel
   readonly #recent = new RecentIds(RECENT_MESSAGE_IDS)
+  /** One minter for the runner's life, so ids resent after a reconnect never meet new ones. */
+  readonly #newMessageId = createIdMinter()
   readonly #sessions = new Map<string, Owned<WebSocketSession>>()
   readonly #exchanges = new Map<string, Owned<HttpExchange>>()
   /** Requests whose messages wait for their actor to finish starting (opened, or to restore). */
@@ -136,24 +139,41 @@ export class Tunnel {
     for (const socket of plan.stale) this.#closeStale(actorId, socket)
   }
 
-  /** The actor stops: its sockets leave (hibernate or close with `rule`), its requests abort. */
-  closeActor(actorId: string, rule: CloseRule): void {
+  /** Resolves once every message the actor's sockets received was delivered and saved. */
+  async settle(actorId: string): Promise<void> {
+    const sessions = [...this.#sessions.values()].filter(({ actorId: owner }) => owner === actorId)
+    await Promise.all(sessions.map(({ value }) => value.settled()))
+  }
+
+  /**
+   * The actor stops: its sockets leave (hibernate or close with `rule`), its requests abort.
+   * Resolves once the hibernating sockets' last saves resolved.
+   */
+  async closeActor(actorId: string, rule: CloseRule): Promise<void> {
+    const leaving: Array<Promise<void>> = []
     for (const { actorId: owner, value } of [...this.#sessions.values()]) {
-      if (owner === actorId) value.leave(rule)
+      if (owner === actorId) leaving.push(value.leave(rule))
     }
     for (const { actorId: owner, value } of [...this.#exchanges.values()]) {
       if (owner === actorId) value.fail()
     }
     this.#keptForReopen.delete(actorId)
     for (const [key, owner] of this.#waiting) if (owner === actorId) this.#waiting.delete(key)
+    await Promise.all(leaving)
   }
 
-  /** The runner shuts down: every socket and request still open ends with `RunnerClose.tunnelShutdown`. */
-  shutdown(): void {
-    for (const { value } of [...this.#sessions.values()]) value.leave(RunnerClose.tunnelShutdown)
+  /**
+   * The runner shuts down: every socket and request still open ends with
+   * `RunnerClose.tunnelShutdown`. Resolves once the hibernating sockets' last saves resolved.
+   */
+  async shutdown(): Promise<void> {
+    const leaving = [...this.#sessions.values()].map(({ value }) =>
+      value.leave(RunnerClose.tunnelShutdown),
+    )
     for (const { value } of [...this.#exchanges.values()]) value.fail()
     this.#waiting.clear()
     this.#keptForReopen.clear()
+    await Promise.all(leaving)
   }
 
   /** Drops everything still waiting for an acknowledgement (after the connection closed for good). */
@@ -325,9 +345,10 @@ export class Tunnel {
         version: this.#version,
         capabilities: capabilities(this.#version),
         logger,
+        maxUnsavedMessages: this.#options.maxUnsavedMessages,
         send: (kind, payloadBytes) => this.#send(requestId, kind, payloadBytes),
         sendOpen: (canHibernate, lastDeliveredIndex) => {
-          const ids = { requestId, messageId: newId() }
+          const ids = { requestId, messageId: this.#newMessageId() }
           const frame = codec.encodeWebSocketOpen(ids, canHibernate, lastDeliveredIndex)
           const kind = { tag: "ToServerWebSocketOpen", val: { canHibernate } } as const
           logFrame(logger, "out", {
@@ -391,7 +412,7 @@ export class Tunnel {
     messageKind: latest.ToServerTunnelMessageKind,
     payloadBytes = 0,
   ): boolean {
-    const messageId = newId()
+    const messageId = this.#newMessageId()
     const message: latest.ToServer = {
       tag: "ToServerTunnelMessage",
       val: { requestId, messageId, messageKind },

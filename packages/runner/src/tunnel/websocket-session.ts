@@ -3,6 +3,7 @@ import {
   CloseCode,
   type CloseRule,
   classifyIndex,
+  isNewerIndex,
   keepsSocketWhileActorAway,
   type latest,
   RunnerClose,
@@ -16,6 +17,8 @@ export interface SessionDeps {
   readonly version: number
   readonly capabilities: Capabilities
   readonly logger: Logger
+  /** Messages a hibernatable socket delivers ahead of the save that covers them (at least 1). */
+  readonly maxUnsavedMessages: number
   /** Sends a tunnel message for this socket; `false` when the outbound buffer is full. */
   send(kind: latest.ToServerTunnelMessageKind, payloadBytes?: number): boolean
   /** Sends the open answer (with `lastMsgIndex` where the version carries it). */
@@ -36,17 +39,22 @@ export interface SessionInit {
   readonly restoredFrom: HibernatingSocket | null
 }
 
-interface EarlyMessage {
+interface InboundMessage {
   readonly index: number
   readonly data: ArrayBuffer
   readonly binary: boolean
 }
 
 /**
- * The runner's side of one tunneled WebSocket: the adapter the actor holds, message index
- * validation, and acknowledgement of delivered messages, which for a hibernatable socket waits
- * until the actor kept the new index (so the gateway never forgets a message the actor could
- * not resume after).
+ * The runner's side of one tunneled WebSocket: the adapter the actor holds, and the delivery of
+ * the gateway's messages to it.
+ *
+ * The gateway numbers messages only on sockets that can hibernate (Rivet's sends index 0 on every
+ * other socket), so indexes are checked and acknowledged only there. A hibernatable socket with a
+ * `save` hook delivers at most `maxUnsavedMessages` messages ahead of the save that covers them,
+ * and acknowledges a message only once that save resolved: the gateway never forgets a message
+ * the actor could not resume after, and a crash replays at most `maxUnsavedMessages` messages the
+ * actor already saw. Saves are serialised; each covers every message delivered before it began.
  */
 export class WebSocketSession {
   readonly socket: TunnelWebSocket
@@ -54,11 +62,18 @@ export class WebSocketSession {
   readonly #init: SessionInit
   readonly #control: WebSocketControl
   #hibernatable: boolean
+  /** Last index accepted in order (delivered or waiting to be), for the index checks. */
+  #lastReceived: number | null
   #lastDelivered: number | null
-  /** Delivered indexes waiting for `save` before they are acknowledged, oldest first. */
-  #unacknowledged: number[] = []
-  #saving = false
-  #early: EarlyMessage[] | null = []
+  /** Last index a resolved save covers: a repeat of it or an older one is acknowledged again. */
+  #lastSaved: number | null
+  /** Accepted messages waiting for room in the unsaved window. */
+  #waiting: InboundMessage[] = []
+  /** Delivered indexes waiting for the save that covers them, then acknowledged; oldest first. */
+  #unsaved: number[] = []
+  #saving: Promise<void> | null = null
+  #leaving: Promise<void> | null = null
+  #early: InboundMessage[] | null = []
   #ended = false
 
   constructor(init: SessionInit, deps: SessionDeps) {
@@ -66,6 +81,8 @@ export class WebSocketSession {
     this.#deps = deps
     this.#hibernatable = init.restoredFrom !== null
     this.#lastDelivered = init.restoredFrom?.lastMessageIndex ?? null
+    this.#lastReceived = this.#lastDelivered
+    this.#lastSaved = this.#lastDelivered
     let control: WebSocketControl | undefined
     this.socket = new TunnelWebSocket(
       {
@@ -118,25 +135,43 @@ export class WebSocketSession {
   }
 
   receive(index: number, data: ArrayBuffer, binary: boolean): void {
-    if (this.#ended) return
+    if (this.#ended || this.#leaving !== null) return
     if (this.#early !== null) {
       this.#early.push({ index, data, binary })
       return
     }
-    if (this.#deps.capabilities.messageIndex) {
-      const verdict = classifyIndex(this.#lastDelivered, index)
-      if (verdict === "duplicate") {
-        this.#acknowledgeAgain(index)
-        return
-      }
-      if (verdict === "skip" && this.#hibernatable) {
-        this.fail(RunnerClose.messageIndexSkip)
-        return
-      }
-      this.#lastDelivered = index
+    if (!this.#numbered()) {
+      this.#control.deliver(data, binary)
+      return
     }
-    this.#control.deliver(data, binary)
-    if (this.#deps.capabilities.webSocketMessageAck) this.#acknowledge(index)
+    const verdict = classifyIndex(this.#lastReceived, index)
+    if (verdict === "duplicate") {
+      this.#acknowledgeAgain(index)
+      return
+    }
+    if (verdict === "skip") {
+      this.fail(RunnerClose.messageIndexSkip)
+      return
+    }
+    this.#lastReceived = index
+    if (this.#deps.save === undefined) {
+      this.#lastDelivered = index
+      this.#lastSaved = index
+      this.#control.deliver(data, binary)
+      this.#sendAck(index)
+      return
+    }
+    this.#waiting.push({ index, data, binary })
+    this.#deliverWithinWindow()
+  }
+
+  /**
+   * Resolves once every message received so far was delivered and saved (and acknowledged), or
+   * a save failed, or the socket ended: the actor's stop hook runs after this, so nothing it was
+   * sent before its stop is left undelivered or unsaved.
+   */
+  async settled(): Promise<void> {
+    while (this.#saving !== null) await this.#saving
   }
 
   /** The gateway closed the socket (its client left): fire close, send nothing back. */
@@ -170,18 +205,28 @@ export class WebSocketSession {
 
   /**
    * The actor is going away (it stopped, or the runner shuts down). A socket the gateway keeps
-   * (the hibernation rule) just ends here; any other is closed with `rule`.
+   * (the hibernation rule) ends here once the save of what the actor saw resolved, so the next
+   * runner loads the index of the last message delivered; any other is closed with `rule`.
    */
-  leave(rule: CloseRule): void {
-    if (this.#ended) return
+  leave(rule: CloseRule): Promise<void> {
+    if (this.#ended) return Promise.resolve()
     const keeps = keepsSocketWhileActorAway({
       version: this.#deps.version,
       canHibernate: this.#hibernatable,
     })
     if (!keeps) {
       this.fail(rule)
-      return
+      return Promise.resolve()
     }
+    this.#leaving ??= this.#hibernate(rule)
+    return this.#leaving
+  }
+
+  async #hibernate(rule: CloseRule): Promise<void> {
+    // Not delivered, so not acknowledged: the gateway replays these to the next runner.
+    this.#waiting = []
+    await this.settled()
+    if (this.#ended) return
     this.#end(false)
     this.#control.closed({ code: rule.code, reason: rule.reason, hibernating: true })
   }
@@ -207,38 +252,52 @@ export class WebSocketSession {
     this.#deps.send({ tag: "ToServerWebSocketClose", val: { code, reason, hibernate: false } })
   }
 
-  #acknowledge(index: number): void {
-    if (!this.#hibernatable || this.#deps.save === undefined) {
-      this.#sendAck(index)
-      return
+  /** Indexes are checked and acknowledged where the gateway numbers: sockets that can hibernate. */
+  #numbered(): boolean {
+    return this.#hibernatable && this.#deps.capabilities.webSocketMessageAck
+  }
+
+  #deliverWithinWindow(): void {
+    let delivered = 0
+    const room = this.#deps.maxUnsavedMessages - this.#unsaved.length
+    while (delivered < this.#waiting.length && delivered < room && !this.#ended) {
+      const message = this.#waiting[delivered++]!
+      this.#lastDelivered = message.index
+      this.#unsaved.push(message.index)
+      this.#control.deliver(message.data, message.binary)
     }
-    this.#unacknowledged.push(index)
-    if (!this.#saving) void this.#saveThenAcknowledge()
+    this.#waiting.splice(0, delivered)
+    if (this.#unsaved.length > 0 && this.#saving === null && !this.#ended) {
+      this.#saving = this.#saveThenAcknowledge().finally(() => {
+        this.#saving = null
+      })
+    }
   }
 
   /** A message delivered before comes again: its acknowledgement may have been lost. */
   #acknowledgeAgain(index: number): void {
-    if (!this.#deps.capabilities.webSocketMessageAck) return
-    if (!this.#unacknowledged.includes(index)) this.#sendAck(index)
+    if (this.#lastSaved === null || isNewerIndex(index, this.#lastSaved)) return
+    this.#sendAck(index)
   }
 
+  /** Saves until every delivered message is covered; a failed save leaves them to a replay. */
   async #saveThenAcknowledge(): Promise<void> {
     const save = this.#deps.save
     if (save === undefined) return
-    this.#saving = true
-    while (this.#unacknowledged.length > 0 && !this.#ended) {
-      const covered = this.#unacknowledged.length
+    while (this.#unsaved.length > 0 && !this.#ended) {
+      const covered = this.#unsaved.length
+      const lastMessageIndex = this.#lastDelivered
       try {
-        await save(this.#snapshot(this.#lastDelivered))
+        await save(this.#snapshot(lastMessageIndex))
       } catch (error) {
-        // Unacknowledged messages are replayed to a restored socket, so nothing is lost.
         this.#deps.logger.error({ err: String(error) }, "saveHibernating failed")
-        break
+        return
       }
-      if (this.#ended) break
-      for (const index of this.#unacknowledged.splice(0, covered)) this.#sendAck(index)
+      if (this.#ended) return
+      this.#lastSaved = lastMessageIndex
+      for (const index of this.#unsaved.splice(0, covered)) this.#sendAck(index)
+      if (this.#leaving === null) this.#deliverWithinWindow()
     }
-    this.#saving = false
   }
 
   #sendAck(index: number): void {
@@ -257,7 +316,8 @@ export class WebSocketSession {
   #end(final: boolean): void {
     this.#ended = true
     this.#early = null
-    this.#unacknowledged = []
+    this.#waiting = []
+    this.#unsaved = []
     if (final && this.#hibernatable && this.#deps.delete !== undefined) {
       this.#deps.delete().catch((error: unknown) => {
         this.#deps.logger.error({ err: String(error) }, "deleteHibernating failed")
