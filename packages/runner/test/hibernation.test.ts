@@ -172,7 +172,9 @@ describe.each(hibernatingVersions)("hibernation metadata over v%i", (version) =>
       })
       const { requestId, events } = await openSocket()
       const sent = ["m0", "m1", "m2", "m3", "m4"]
-      sent.forEach((text, index) => gateway.sendWebSocketMessage(requestId, text, { index }))
+      for (const [index, text] of sent.entries()) {
+        gateway.sendWebSocketMessage(requestId, text, { index })
+      }
       await gateway.barrier()
       expect(events).toEqual([
         "open",
