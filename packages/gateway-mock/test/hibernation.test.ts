@@ -82,6 +82,48 @@ describe("a sleep with messages delivered but not acknowledged", () => {
   })
 })
 
+describe.each(hibernating)("a socket that cannot hibernate on a raw v%i runner", (version) => {
+  it("carries index 0 on every message, as Rivet's gateway numbers, and all are delivered", async () => {
+    const f = fixture()
+    const runner = await f.runner({ version, canHibernate: false })
+    const actor = f.gateway.createActor({ name: "chat" })
+    const client = f.client(actor.actorId)
+    await client.opened
+    const sent = Array.from({ length: 20 }, (_, i) => `m${i}`)
+    for (const text of sent) client.send(text)
+    await client.until(() => client.messages.length === sent.length)
+    const indexes = runner
+      .tunnelKinds("ToClientWebSocketMessage")
+      .map((m) => m.messageKind.tag === "ToClientWebSocketMessage" && m.messageKind.val.index)
+    expect(indexes).toEqual(sent.map(() => 0))
+    expect([...runner.delivered.values()]).toEqual([sent])
+  })
+})
+
+describe("a runner lost with messages delivered but not acknowledged", () => {
+  it("wakes the actor on the next runner and replays them there, with no further client message", async () => {
+    const f = fixture()
+    const store: SocketStore = new Map()
+    const lost = await f.runner({ version: 3, ackMessages: false, store, runnerKey: "lost" })
+    const actor = f.gateway.createActor({ name: "chat" })
+    const client = f.client(actor.actorId)
+    await client.opened
+    for (const text of ["m0", "m1", "m2"]) client.send(text)
+    await client.until(() => client.messages.length === 3)
+    lost.kill()
+    await eventually(() => f.gateway.getActor(actor.actorId)?.state === "stopped")
+    // It died before saving what it delivered: its actor kept only the open socket.
+    const [key, kept] = [...store.entries()][0]!
+    store.set(key, { ...kept, lastIndex: null })
+    const next = await f.runner({ version: 3, store, runnerKey: "next" })
+    await next.until(() => next.delivered.get(key)?.length === 3)
+    expect(next.delivered.get(key)).toEqual(["m0", "m1", "m2"])
+    await client.until(() => client.messages.length === 6)
+    expect(client.messages).toEqual(["m0", "m1", "m2", "m0", "m1", "m2"])
+    expect(f.gateway.getActor(actor.actorId)).toMatchObject({ state: "running", generation: 2 })
+  })
+})
+
 describe("a v1 runner", () => {
   it("never hibernates: its socket is closed when the actor sleeps, even with buffered messages", async () => {
     const f = fixture()

@@ -94,3 +94,20 @@ describe("messages that wake an actor", () => {
     })
   })
 })
+
+describe("a runner lost without acknowledging", () => {
+  it("leaves every held message counted as never sent, so they wake the actor", () => {
+    const outbox = new SocketOutbox({ maxMessages: 10, maxBytes: 1000 })
+    outbox.push(payload(1), true)
+    outbox.push(payload(1), true)
+    ;[...outbox.takeUnsent()]
+    outbox.acknowledge(0)
+    outbox.forgetDelivery()
+    expect({
+      size: outbox.size,
+      unsent: outbox.unsentCount,
+      neverSent: outbox.neverSentCount,
+    }).toEqual({ size: 1, unsent: 1, neverSent: 1 })
+    expect([...outbox.takeUnsent()].map((entry) => entry.index)).toEqual([1])
+  })
+})

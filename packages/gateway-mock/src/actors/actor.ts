@@ -17,8 +17,11 @@ export interface ActorSocket {
   actorRunning(connection: RunnerConnection, restored: boolean): void
   /** The actor was asked to stop: hibernatable sockets stop forwarding and start buffering. */
   actorStopping(): void
-  /** The actor is no longer hosted by its runner. */
-  actorGone(): void
+  /**
+   * The actor is no longer hosted by its runner. `runnerLost`: the runner went away without
+   * stopping it, so what it did not acknowledge may never have been saved or seen.
+   */
+  actorGone(runnerLost: boolean): void
   /** The actor was destroyed. */
   destroyed(): void
 }
@@ -176,7 +179,7 @@ export class Actor {
   /** Its runner's connection ended: the actor is no longer anywhere; it restarts on demand. */
   runnerGone(connection: RunnerConnection): void {
     if (connection !== this.runner) return
-    this.#left("stopped")
+    this.#left("stopped", true)
     this.#tryStart()
   }
 
@@ -258,13 +261,13 @@ export class Actor {
     })
   }
 
-  #left(rest: "sleeping" | "stopped" | "crashed"): void {
+  #left(rest: "sleeping" | "stopped" | "crashed", runnerLost = false): void {
     this.runner?.actorIds.delete(this.id)
     this.runner = null
     this.state = "stopped"
     this.rest = rest
     this.#restoring = new Set()
-    for (const socket of [...this.sockets]) socket.actorGone()
+    for (const socket of [...this.sockets]) socket.actorGone(runnerLost)
     for (const exchange of [...this.exchanges]) exchange.actorGone()
     this.#emit("stopped")
     if ([...this.sockets].some((socket) => socket.wantsWake)) this.#wakeRequested = true

@@ -82,9 +82,10 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   }
 
   /**
-   * A client message arrived that no runner has seen: the actor must run again. Messages sent
-   * before the actor stopped but not acknowledged wait for the next wake instead of causing one,
-   * so an acknowledgement still in flight at a sleep does not undo the sleep.
+   * Hibernating with client messages the actor must still get: ones no runner has seen, or,
+   * after a runner was lost, any it did not acknowledge. Messages sent before a graceful stop and
+   * not acknowledged wait for the next wake instead of causing one, so an acknowledgement still
+   * in flight at a sleep does not undo the sleep.
    */
   get wantsWake(): boolean {
     return this.state === "hibernating" && this.#outbox.neverSentCount > 0
@@ -154,13 +155,15 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     }
   }
 
-  actorGone(): void {
-    if (this.state === "hibernating") {
-      this.#detach()
-    } else if (this.state === "open" && this.#retains()) {
+  actorGone(runnerLost: boolean): void {
+    if (this.state === "open" && this.#retains()) {
       this.state = "hibernating"
       this.#emit("hibernate")
+    }
+    if (this.state === "hibernating") {
       this.#detach()
+      // The lost runner may have delivered them without saving: they must reach the actor again.
+      if (runnerLost) this.#outbox.forgetDelivery()
     } else if (this.state === "open" || this.state === "opening") {
       this.#closeClient(GatewayClose.downstreamClosed.code, GatewayClose.downstreamClosed.reason)
     }
@@ -252,13 +255,14 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   #flush(): void {
     const connection = this.#connection
     if (connection === null) return
-    const indexed = connection.capabilities.messageIndex
+    // Like Rivet's gateway: only sockets that can hibernate number their messages.
+    const numbered = connection.capabilities.messageIndex && this.#retains()
     const skipped = this.#host.options.faults.skipMessageIndex
     for (const entry of this.#outbox.takeUnsent()) {
       if (entry.index === skipped) continue
       connection.sendTunnel(this.requestId, {
         tag: "ToClientWebSocketMessage",
-        val: { index: indexed ? entry.index : 0, data: entry.data, binary: entry.binary },
+        val: { index: numbered ? entry.index : 0, data: entry.data, binary: entry.binary },
       })
     }
     if (!this.#retains()) this.#outbox.forgetSent()

@@ -89,6 +89,12 @@ export class SocketOutbox {
     this.#sent = 0
   }
 
+  /** Everything held counts as never sent: its runner is gone without acknowledging it. */
+  forgetDelivery(): void {
+    this.rewind()
+    this.#sentOnce = 0
+  }
+
   #dropHead(): void {
     const entry = this.#entries[this.#head]!
     this.#bytes -= entry.data.byteLength

@@ -344,8 +344,9 @@ export class RawRunner {
   #deliver(key: string, message: latest.ToClientWebSocketMessage): void {
     const socket = this.sockets.get(key)
     if (socket === undefined) return
-    const indexed = capabilities(this.options.version).messageIndex
-    if (indexed) {
+    // Like Rivet's runner: the gateway numbers messages only on sockets that can hibernate.
+    const numbered = socket.hibernatable && capabilities(this.options.version).messageIndex
+    if (numbered) {
       const verdict = classifyIndex(socket.lastIndex, message.index)
       if (verdict === "duplicate") return
       if (verdict === "skip") {
@@ -357,8 +358,7 @@ export class RawRunner {
         return
       }
       socket.lastIndex = message.index
-      if (socket.hibernatable)
-        this.store.set(key, { actorId: socket.actorId, lastIndex: message.index })
+      this.store.set(key, { actorId: socket.actorId, lastIndex: message.index })
     }
     const body = text(message.data)
     const log = this.delivered.get(key) ?? []
@@ -369,10 +369,7 @@ export class RawRunner {
       tag: "ToServerWebSocketMessage",
       val: { data: bytes(body), binary: message.binary },
     })
-    if (
-      capabilities(this.options.version).webSocketMessageAck &&
-      this.options.ackMessages !== false
-    ) {
+    if (numbered && this.options.ackMessages !== false) {
       this.sendTunnel(socket.requestId, {
         tag: "ToServerWebSocketMessageAck",
         val: { index: message.index },
