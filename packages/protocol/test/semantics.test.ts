@@ -11,6 +11,7 @@ import {
   isNewerIndex,
   keepsSocketWhileActorAway,
   nextIndex,
+  numbersMessages,
   parseRunnerConnectUrl,
   RUNNER_SHUTDOWN_REASON,
   RunnerClose,
@@ -87,6 +88,13 @@ describe("the gateway's hibernation rule", () => {
     expect(closeHibernates({ version: 2, canHibernate: true, closeHibernate: true })).toBe(true)
     expect(closeHibernates({ version: 2, canHibernate: true, closeHibernate: false })).toBe(false)
     expect(closeHibernates({ version: 3, canHibernate: false, closeHibernate: true })).toBe(false)
+  })
+
+  it("numbers messages only on sockets that can hibernate, as Rivet's gateway does", () => {
+    expect(numbersMessages({ version: 2, canHibernate: true })).toBe(true)
+    expect(numbersMessages({ version: 3, canHibernate: true })).toBe(true)
+    expect(numbersMessages({ version: 3, canHibernate: false })).toBe(false)
+    expect(numbersMessages({ version: 1, canHibernate: true })).toBe(false)
   })
 })
 

@@ -8,6 +8,7 @@ import {
   keepsSocketWhileActorAway,
   type latest,
   newId,
+  numbersMessages,
   withRayId,
 } from "@tunnelwire/protocol"
 import type { RawData, WebSocket } from "ws"
@@ -255,8 +256,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   #flush(): void {
     const connection = this.#connection
     if (connection === null) return
-    // Like Rivet's gateway: only sockets that can hibernate number their messages.
-    const numbered = connection.capabilities.messageIndex && this.#retains()
+    const numbered = numbersMessages({ version: this.#version, canHibernate: this.#canHibernate })
     const skipped = this.#host.options.faults.skipMessageIndex
     for (const entry of this.#outbox.takeUnsent()) {
       if (entry.index === skipped) continue

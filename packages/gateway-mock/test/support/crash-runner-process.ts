@@ -1,14 +1,14 @@
 // One runner process for crash tests: `node --import tsx crash-runner-process.ts URL VERSION KEY DIR`.
-// Its actors echo WebSocket messages and append each delivered one to DIR/delivered.log before
-// echoing it; hibernation metadata lives in DIR (see file-hibernation.ts). Both are on disk when
-// the process is SIGKILLed. Prints "ready" once connected.
-import { appendFileSync } from "node:fs"
+// Its actors append each WebSocket message they are handed to DIR/delivered.log (and send
+// nothing back); hibernation metadata lives in DIR (see file-hibernation.ts). Both are on disk
+// when the process is SIGKILLed. Prints "ready" once connected.
+import { openSync, writeSync } from "node:fs"
 import { join } from "node:path"
 import { echoRunner } from "./echo-runner.js"
 import { fileHibernation } from "./file-hibernation.js"
 
 const [endpoint, version, runnerKey, dir] = process.argv.slice(2)
-const deliveries = join(dir!, "delivered.log")
+const deliveries = openSync(join(dir!, "delivered.log"), "a")
 const runner = echoRunner({
   endpoint: endpoint!,
   version: Number(version),
@@ -19,8 +19,7 @@ const runner = echoRunner({
       ws.addEventListener("message", (event) => {
         const data = event.data
         const text = typeof data === "string" ? data : new TextDecoder().decode(data)
-        appendFileSync(deliveries, `${text}\n`)
-        ws.send(data)
+        writeSync(deliveries, `${text}\n`)
       })
     },
   },

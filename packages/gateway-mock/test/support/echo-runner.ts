@@ -21,6 +21,7 @@ export interface EchoRunnerOptions {
   readonly persist?: "memory" | "kv" | HibernationHooks
   readonly ackTimeoutMs?: number
   readonly shutdownTimeoutMs?: number
+  readonly maxUnsavedMessages?: number
   readonly handlers?: Partial<RunnerHandlers>
 }
 
@@ -69,6 +70,7 @@ export function echoRunner(options: EchoRunnerOptions): Runner {
     runnerKey: options.runnerKey,
     protocolVersion: options.version,
     ackTimeoutMs: options.ackTimeoutMs,
+    maxUnsavedMessages: options.maxUnsavedMessages,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 2_000,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     handlers,

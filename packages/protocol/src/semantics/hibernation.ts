@@ -24,3 +24,15 @@ export function closeHibernates(socket: {
 }): boolean {
   return keepsSocketWhileActorAway(socket) && socket.closeHibernate
 }
+
+/**
+ * Whether a socket's messages are numbered: only on sockets that can hibernate, as Rivet's
+ * gateway does (every message of any other socket carries index 0). Only there does the runner
+ * check indexes and acknowledge messages with `ToServerWebSocketMessageAck`.
+ */
+export function numbersMessages(socket: {
+  readonly version: number
+  readonly canHibernate: boolean
+}): boolean {
+  return capabilities(socket.version).messageIndex && keepsSocketWhileActorAway(socket)
+}

@@ -343,7 +343,6 @@ export class Tunnel {
       { requestId: key, url: url.toString(), path, headers, restoredFrom },
       {
         version: this.#version,
-        capabilities: capabilities(this.#version),
         logger,
         maxUnsavedMessages: this.#options.maxUnsavedMessages,
         send: (kind, payloadBytes) => this.#send(requestId, kind, payloadBytes),

@@ -1,11 +1,11 @@
 import {
-  type Capabilities,
   CloseCode,
   type CloseRule,
   classifyIndex,
   isNewerIndex,
   keepsSocketWhileActorAway,
   type latest,
+  numbersMessages,
   RunnerClose,
 } from "@tunnelwire/protocol"
 import type { Logger } from "../logger.js"
@@ -15,7 +15,6 @@ import { TunnelWebSocket, type WebSocketControl } from "./websocket.js"
 
 export interface SessionDeps {
   readonly version: number
-  readonly capabilities: Capabilities
   readonly logger: Logger
   /** Messages a hibernatable socket delivers ahead of the save that covers them (at least 1). */
   readonly maxUnsavedMessages: number
@@ -252,9 +251,9 @@ export class WebSocketSession {
     this.#deps.send({ tag: "ToServerWebSocketClose", val: { code, reason, hibernate: false } })
   }
 
-  /** Indexes are checked and acknowledged where the gateway numbers: sockets that can hibernate. */
+  /** Indexes are checked and acknowledged only where the gateway numbers them. */
   #numbered(): boolean {
-    return this.#hibernatable && this.#deps.capabilities.webSocketMessageAck
+    return numbersMessages({ version: this.#deps.version, canHibernate: this.#hibernatable })
   }
 
   #deliverWithinWindow(): void {
