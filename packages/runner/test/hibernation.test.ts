@@ -262,6 +262,14 @@ describe.each(hibernatingVersions)("hibernation metadata over v%i", (version) =>
   })
 })
 
+describe("maxUnsavedMessages", () => {
+  it.each([0, 1.5, -1])("refuses %s: at least one message must be deliverable", (value) => {
+    const make = () =>
+      testRunner(gateway, 3, { maxUnsavedMessages: value, handlers: { canHibernate: () => true } })
+    expect(make).toThrow(RangeError)
+  })
+})
+
 describe.each(restoringVersions)("restore on start over v%i", (version) => {
   async function sleepWithSocket() {
     const store = createMemoryHibernationStore()
