@@ -3,8 +3,9 @@ import { idKey } from "@tunnelwire/protocol"
 /**
  * What an actor keeps about one hibernatable WebSocket so that it can get the socket back after a
  * sleep, a stop or a runner restart. The runner hands it to `saveHibernating` when the socket
- * opens and again after every delivered message (before acknowledging that message to the
- * gateway), and `loadHibernating` must return it when the actor starts again. Plain JSON.
+ * opens and again after messages were delivered (before acknowledging them to the gateway; at
+ * most `maxUnsavedMessages` are delivered ahead of it), and `loadHibernating` must return it when
+ * the actor starts again. Plain JSON.
  */
 export interface HibernatingSocket {
   /** The gateway's 16-byte request id, as lowercase hex. */
