@@ -221,6 +221,29 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     expect(ws.bufferedAmount).toBe(0)
   })
 
+  it("fires bufferedamountlow once the gateway's acknowledgements bring bufferedAmount down", async () => {
+    await startWith()
+    const { requestId, ws } = await open()
+    const lows: number[] = []
+    ws.onbufferedamountlow = () => lows.push(ws.bufferedAmount)
+    ws.bufferedAmountLowThreshold = 4
+    gateway.ackTunnel = false
+    const since = gateway.frames.length
+    ws.send("12345")
+    ws.send("678")
+    const sent = await gateway.waitFor(() => {
+      const frames = gateway.received(since)
+      return frames.length === 2 ? frames : undefined
+    })
+    const ids = sent.flatMap((m) => (m.tag === "ToServerTunnelMessage" ? [m.val.messageId] : []))
+    gateway.send(tunnel(requestId, { tag: "TunnelAck", val: null }, ids[0]))
+    await gateway.barrier()
+    expect(lows).toEqual([3])
+    gateway.send(tunnel(requestId, { tag: "TunnelAck", val: null }, ids[1]))
+    await gateway.barrier()
+    expect(lows).toEqual([3])
+  })
+
   it("holds the actor's messages while disconnected and sends them in order after reconnect", async () => {
     await startWith()
     const { requestId, ws } = await open()
