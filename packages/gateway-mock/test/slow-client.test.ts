@@ -1,0 +1,136 @@
+// A client stuck beyond the gateway's bounds is closed, and the runner that fed it can forget
+// what it sent.
+import { get, type IncomingMessage } from "node:http"
+import { GatewayClose, withoutRayId } from "@tunnelwire/protocol"
+import { Runner, type RunnerHandlers, type TunnelWebSocket } from "@tunnelwire/runner"
+import { afterEach, describe, expect, it } from "vitest"
+import { WebSocket } from "ws"
+import { type Gateway, type GatewayOptions, startGateway, type TapEvent } from "../src/index.js"
+import { eventually, gatewaySocketUrl } from "./support/client.js"
+
+const CHUNK = 64 * 1024
+
+let gateway: Gateway | undefined
+const runners: Runner[] = []
+const cleanups: Array<() => void> = []
+const events: TapEvent[] = []
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) cleanup()
+  await Promise.all(runners.splice(0).map((runner) => runner.shutdown()))
+  await gateway?.stop()
+  gateway = undefined
+  events.length = 0
+})
+
+async function setUp(options: GatewayOptions, handlers: Partial<RunnerHandlers>): Promise<string> {
+  gateway = await startGateway({ port: 0, ...options })
+  gateway.tap.subscribe((event) => events.push(event))
+  const runner = new Runner({
+    endpoint: gateway.url,
+    namespace: "default",
+    runnerName: "streamer",
+    shutdownTimeoutMs: 1_000,
+    handlers: { onActorStart: () => {}, onActorStop: () => {}, ...handlers },
+  })
+  runners.push(runner)
+  await runner.start()
+  return gateway.createActor({ name: "streamer" }).actorId
+}
+
+function faults(): string[] {
+  return events.flatMap((event) => (event.type === "fault" ? [event.message] : []))
+}
+
+describe("a client that stops reading", () => {
+  it("over WebSocket is closed after the stall timeout with the client-too-slow close", async () => {
+    const actor: { ws: TunnelWebSocket | null; closed: { code: number; reason: string } | null } =
+      { ws: null, closed: null }
+    const actorId = await setUp(
+      { clientStallTimeoutMs: 300 },
+      {
+        websocket: (_actorId, ws) => {
+          actor.ws = ws
+          ws.addEventListener("close", (event) => {
+            actor.closed = { code: event.code, reason: event.reason }
+          })
+          const pump = () => {
+            while (ws.readyState === ws.OPEN && ws.bufferedAmount <= 256 * 1024) {
+              ws.send(new Uint8Array(CHUNK))
+            }
+          }
+          ws.addEventListener("open", pump)
+          ws.addEventListener("bufferedamountlow", pump)
+        },
+      },
+    )
+    const client = new WebSocket(gatewaySocketUrl(gateway!.url, actorId, "/stream"))
+    cleanups.push(() => client.terminate())
+    const clientClosed = new Promise<{ code: number; reason: string }>((resolve) =>
+      client.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    )
+    await new Promise((resolve) => client.once("open", resolve))
+    client.pause()
+
+    await eventually(() => actor.closed !== null, 20_000)
+    const rule = GatewayClose.clientTooSlow
+    expect(actor.closed!.code).toBe(rule.code)
+    expect(withoutRayId(actor.closed!.reason)).toBe(rule.reason)
+    expect(faults()).toEqual([
+      `closing with ${actor.closed!.reason}: the client read nothing for 300 ms`,
+    ])
+    // Every message the runner sent was acknowledged once the client was given up on.
+    await eventually(() => actor.ws!.bufferedAmount === 0)
+
+    client.resume()
+    const closed = await clientClosed
+    expect(closed).toEqual(actor.closed)
+  })
+
+  it("over HTTP has its response cut once more than maxClientBufferedBytes waits for it", async () => {
+    let aborted = false
+    const actorId = await setUp(
+      {
+        clientHighWaterBytes: 256 * 1024,
+        maxClientBufferedBytes: 1024 * 1024,
+        clientStallTimeoutMs: 60_000,
+      },
+      {
+        fetch: (_actorId, request) => {
+          request.signal.addEventListener("abort", () => {
+            aborted = true
+          })
+          return new Response(
+            new ReadableStream<Uint8Array>(
+              { pull: (controller) => controller.enqueue(new Uint8Array(CHUNK)) },
+              { highWaterMark: 0 },
+            ),
+          )
+        },
+      },
+    )
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = get(`${gateway!.url}/gateway/${actorId}/stream`, resolve)
+      request.once("error", reject)
+      cleanups.push(() => request.destroy())
+    })
+    expect(response.statusCode).toBe(200)
+
+    await eventually(() => faults().length > 0, 20_000)
+    expect(faults()[0]).toMatch(
+      /^response cut, the client is too slow: \d+ bytes wait for the client, over the bound of 1048576$/,
+    )
+    await eventually(() => aborted)
+    const read = (async () => {
+      for await (const _chunk of response) {
+        // The client reads what reached it, then finds the response cut short.
+      }
+    })()
+    await expect(read).rejects.toThrow("aborted")
+    expect(events.filter((e) => e.type === "request").map((e) => e.event)).toEqual([
+      "start",
+      "response",
+      "abort",
+    ])
+  })
+})
