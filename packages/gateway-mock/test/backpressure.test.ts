@@ -118,7 +118,9 @@ function streamingSocketActor() {
         while (actor.sent < TOTAL && ws.readyState === ws.OPEN) {
           if (ws.bufferedAmount > ws.bufferedAmountLowThreshold) {
             actor.waits++
-            await new Promise((resolve) => ws.addEventListener("bufferedamountlow", resolve, { once: true }))
+            await new Promise((resolve) =>
+              ws.addEventListener("bufferedamountlow", resolve, { once: true }),
+            )
             continue
           }
           ws.send(patternChunk(actor.sent, CHUNK))

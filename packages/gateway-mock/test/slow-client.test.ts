@@ -44,8 +44,10 @@ function faults(): string[] {
 
 describe("a client that stops reading", () => {
   it("over WebSocket is closed after the stall timeout with the client-too-slow close", async () => {
-    const actor: { ws: TunnelWebSocket | null; closed: { code: number; reason: string } | null } =
-      { ws: null, closed: null }
+    const actor: { ws: TunnelWebSocket | null; closed: { code: number; reason: string } | null } = {
+      ws: null,
+      closed: null,
+    }
     const actorId = await setUp(
       { clientStallTimeoutMs: 300 },
       {

@@ -313,7 +313,9 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   /** Gives the socket up with a gateway error: the client and the runner both hear why. */
   #giveUp(rule: CloseRule, detail?: string): void {
     const reason = withRayId(rule.reason, newRayId())
-    this.#fault(detail === undefined ? `closing with ${reason}` : `closing with ${reason}: ${detail}`)
+    this.#fault(
+      detail === undefined ? `closing with ${reason}` : `closing with ${reason}: ${detail}`,
+    )
     this.#tellRunner(rule.code, reason)
     this.#closeClient(rule.code, reason)
   }
