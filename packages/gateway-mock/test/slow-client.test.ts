@@ -7,10 +7,12 @@ import { afterEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
 import { type Gateway, type GatewayOptions, startGateway, type TapEvent } from "../src/index.js"
 import { eventually, gatewaySocketUrl } from "./support/client.js"
+import { PatternCheck, patternChunk } from "./support/counter-pattern.js"
 
 const CHUNK = 64 * 1024
 
 let gateway: Gateway | undefined
+let runner: Runner | undefined
 const runners: Runner[] = []
 const cleanups: Array<() => void> = []
 const events: TapEvent[] = []
@@ -26,7 +28,7 @@ afterEach(async () => {
 async function setUp(options: GatewayOptions, handlers: Partial<RunnerHandlers>): Promise<string> {
   gateway = await startGateway({ port: 0, ...options })
   gateway.tap.subscribe((event) => events.push(event))
-  const runner = new Runner({
+  runner = new Runner({
     endpoint: gateway.url,
     namespace: "default",
     runnerName: "streamer",
@@ -134,5 +136,53 @@ describe("a client that stops reading", () => {
       "response",
       "abort",
     ])
+  })
+})
+
+describe("a socket that hibernates while its client is not reading", () => {
+  it("keeps what the actor sent for the client and releases the runner's messages as the client reads", async () => {
+    const actor = { sent: 0, ws: null as TunnelWebSocket | null, hibernated: false }
+    const actorId = await setUp(
+      { clientStallTimeoutMs: 60_000 },
+      {
+        canHibernate: () => true,
+        websocket: (_actorId, ws) => {
+          actor.ws = ws
+          ws.addEventListener("close", (event) => {
+            actor.hibernated = event.hibernating
+          })
+          const pump = () => {
+            while (ws.readyState === ws.OPEN && ws.bufferedAmount <= 256 * 1024) {
+              ws.send(patternChunk(actor.sent, CHUNK))
+              actor.sent += CHUNK
+            }
+          }
+          ws.addEventListener("open", pump)
+          ws.addEventListener("bufferedamountlow", pump)
+        },
+      },
+    )
+    const check = new PatternCheck()
+    const client = new WebSocket(gatewaySocketUrl(gateway!.url, actorId, "/stream"))
+    cleanups.push(() => client.terminate())
+    client.on("message", (data: Buffer) => check.feed(data))
+    await new Promise((resolve) => client.once("open", resolve))
+    client.pause()
+    // The actor is held back: its messages wait for acknowledgements the client's pace releases.
+    await eventually(() => (actor.ws?.bufferedAmount ?? 0) > 256 * 1024, 20_000)
+
+    runner!.sleepActor(actorId)
+    await eventually(() => actor.hibernated, 20_000)
+    expect(actor.ws!.bufferedAmount).toBeGreaterThan(0)
+
+    client.resume()
+    await eventually(() => check.received === actor.sent, 20_000)
+    await eventually(() => actor.ws!.bufferedAmount === 0)
+    expect(client.readyState).toBe(WebSocket.OPEN)
+    expect(events.flatMap((e) => (e.type === "socket" ? [e.event] : []))).toEqual([
+      "open",
+      "hibernate",
+    ])
+    expect(faults()).toEqual([])
   })
 })
