@@ -1,7 +1,7 @@
 // A client stuck beyond the gateway's bounds is closed, and the runner that fed it can forget
 // what it sent.
 import { get, type IncomingMessage } from "node:http"
-import { GatewayClose, withoutRayId } from "@tunnelwire/protocol"
+import { GatewayClose, RunnerClose, withoutRayId } from "@tunnelwire/protocol"
 import { Runner, type RunnerHandlers, type TunnelWebSocket } from "@tunnelwire/runner"
 import { afterEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
@@ -25,7 +25,11 @@ afterEach(async () => {
   events.length = 0
 })
 
-async function setUp(options: GatewayOptions, handlers: Partial<RunnerHandlers>): Promise<string> {
+async function setUp(
+  options: GatewayOptions,
+  handlers: Partial<RunnerHandlers>,
+  maxBufferedBytes?: number,
+): Promise<string> {
   gateway = await startGateway({ port: 0, ...options })
   gateway.tap.subscribe((event) => events.push(event))
   runner = new Runner({
@@ -33,6 +37,7 @@ async function setUp(options: GatewayOptions, handlers: Partial<RunnerHandlers>)
     namespace: "default",
     runnerName: "streamer",
     shutdownTimeoutMs: 1_000,
+    maxBufferedBytes,
     handlers: { onActorStart: () => {}, onActorStop: () => {}, ...handlers },
   })
   runners.push(runner)
@@ -136,6 +141,38 @@ describe("a client that stops reading", () => {
       "response",
       "abort",
     ])
+  })
+})
+
+describe("an actor that ignores bufferedAmount while its client does not read", () => {
+  it("has its socket closed by the runner at maxBufferedBytes", async () => {
+    const actor = { closed: null as { code: number; reason: string } | null }
+    const actorId = await setUp(
+      { clientStallTimeoutMs: 60_000 },
+      {
+        websocket: (_actorId, ws) => {
+          const timer = setInterval(() => ws.send(new Uint8Array(CHUNK)), 1)
+          ws.addEventListener("close", (event) => {
+            clearInterval(timer)
+            actor.closed = { code: event.code, reason: event.reason }
+          })
+        },
+      },
+      4 * 1024 * 1024,
+    )
+    const client = new WebSocket(gatewaySocketUrl(gateway!.url, actorId, "/stream"))
+    cleanups.push(() => client.terminate())
+    const clientClosed = new Promise<{ code: number; reason: string }>((resolve) =>
+      client.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    )
+    await new Promise((resolve) => client.once("open", resolve))
+    client.pause()
+
+    await eventually(() => actor.closed !== null, 20_000)
+    const rule = RunnerClose.outboundBufferFull
+    expect(actor.closed).toEqual({ code: rule.code, reason: rule.reason })
+    client.resume()
+    expect(await clientClosed).toEqual({ code: rule.code, reason: rule.reason })
   })
 })
 
