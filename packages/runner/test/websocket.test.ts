@@ -201,6 +201,27 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     ])
   })
 
+  it("keeps a socket whose gateway paces acknowledgements to a slow client, though each waits past the ack timeout", async () => {
+    await startWith({ ackTimeoutMs: 1_000 })
+    const { requestId, ws, events } = await open()
+    gateway.ackTunnel = false
+    const since = gateway.frames.length
+    for (let i = 0; i < 8; i++) ws.send(`m${i}`)
+    const sent = await gateway.waitFor(() => {
+      const frames = gateway.received(since)
+      return frames.length === 8 ? frames : undefined
+    })
+    // One acknowledgement every 250 ms: the last message waits 2 s, twice the ack timeout.
+    for (const message of sent) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      if (message.tag !== "ToServerTunnelMessage") continue
+      gateway.send(tunnel(requestId, { tag: "TunnelAck", val: null }, message.val.messageId))
+    }
+    await gateway.barrier()
+    expect(events).toEqual(["open"])
+    expect(ws.bufferedAmount).toBe(0)
+  })
+
   it("counts unacknowledged bytes in bufferedAmount until the gateway's TunnelAck", async () => {
     await startWith()
     const { requestId, ws } = await open()
