@@ -121,14 +121,15 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
     const key = idKey(message.requestId)
     const request = connection.requests.get(key)
     if (request === undefined) {
-      const owner = this.requests.has(key)
-        ? "a request this runner does not serve"
-        : "an unknown request"
+      const known = this.requests.has(key)
+      const owner = known ? "a request this runner does not serve" : "an unknown request"
       this.#fault(connection, `${message.messageKind.tag} for ${owner}; ignored`, key)
+      // A request that ended (its client left, say) takes nothing more: the runner may forget
+      // what was still on its way, rather than hold it against its buffer until its ack timeout.
+      if (!known) connection.acknowledge(message)
       return
     }
-    connection.acknowledge(message)
-    request.onRunnerMessage(connection, message.messageKind)
+    request.onRunnerMessage(connection, message.messageKind, () => connection.acknowledge(message))
   }
 
   #events(connection: RunnerConnection, events: latest.ToServerEvents): void {

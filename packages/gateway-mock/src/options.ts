@@ -18,6 +18,15 @@ export interface GatewayOptions {
   /** Bounds on messages a hibernatable socket holds: buffered while asleep, or sent and unacked. */
   readonly maxPendingMessages?: number
   readonly maxPendingBytes?: number
+  /**
+   * Backpressure toward a client (WebSocket or streamed HTTP response): while more than this
+   * waits to be written to the client, the runner's messages for it are not acknowledged.
+   */
+  readonly clientHighWaterBytes?: number
+  /** A client with more than this waiting to be written to it is closed as too slow. */
+  readonly maxClientBufferedBytes?: number
+  /** A client that takes no bytes for this long while its runner waits on it is closed as too slow. */
+  readonly clientStallTimeoutMs?: number
   /** HTTP request bodies up to this size with a known length are sent whole; larger ones stream. */
   readonly maxBufferedBodyBytes?: number
   /** Told to runners in ToClientInit. */
@@ -51,6 +60,9 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
     maxPendingMessages: options.maxPendingMessages ?? 1_024,
     maxPendingBytes: options.maxPendingBytes ?? 1024 * 1024,
+    clientHighWaterBytes: options.clientHighWaterBytes ?? 1024 * 1024,
+    maxClientBufferedBytes: options.maxClientBufferedBytes ?? 32 * 1024 * 1024,
+    clientStallTimeoutMs: options.clientStallTimeoutMs ?? 15_000,
     maxBufferedBodyBytes: options.maxBufferedBodyBytes ?? 64 * 1024,
     runnerLostThresholdMs: options.runnerLostThresholdMs ?? 5_000,
     tapHistory: options.tapHistory ?? 0,

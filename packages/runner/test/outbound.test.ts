@@ -74,6 +74,36 @@ describe("the outbound tunnel queue", () => {
     expect(outbound.bufferedBytes("r1")).toBe(0)
   })
 
+  it("keeps a request alive while its acknowledgements keep coming, however long one waits", () => {
+    const { outbound, timedOut, frame, advance } = queue({ ackTimeoutMs: 10 })
+    outbound.connected()
+    for (const key of ["m1", "m2", "m3", "m4"]) outbound.enqueue("slow", key, frame("x"), 1)
+    outbound.enqueue("stuck", "s1", frame("y"), 1)
+    // A gateway pacing acknowledgements to a slow client: one every 8 ms, m4 waits 32 ms.
+    for (const key of ["m1", "m2", "m3", "m4"]) {
+      advance(8)
+      outbound.acknowledge(key)
+      outbound.sweep()
+    }
+    expect(timedOut).toEqual(["stuck"])
+    expect(outbound.bufferedBytes("slow")).toBe(0)
+  })
+
+  it("times a request out once it made no progress for the ack timeout", () => {
+    const { outbound, timedOut, frame, advance } = queue({ ackTimeoutMs: 10 })
+    outbound.connected()
+    outbound.enqueue("r", "m1", frame("a"), 1)
+    outbound.enqueue("r", "m2", frame("b"), 1)
+    advance(8)
+    outbound.acknowledge("m1")
+    advance(10)
+    outbound.sweep()
+    expect(timedOut).toEqual([])
+    advance(1)
+    outbound.sweep()
+    expect(timedOut).toEqual(["r"])
+  })
+
   it("resolves a drain wait once acknowledgements bring a request under the mark", async () => {
     const { outbound, frame } = queue()
     outbound.connected()

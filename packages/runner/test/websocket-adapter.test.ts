@@ -15,6 +15,7 @@ function adapter(options: { restored?: boolean; buffered?: number } = {}) {
         send: (data, binary) => sent.push({ data: new Uint8Array(data), binary }),
         close: (code, reason) => closes.push({ code, reason }),
         bufferedAmount: () => options.buffered ?? 0,
+        drained: () => Promise.resolve(),
       },
     },
     (bound) => {

@@ -207,6 +207,27 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     ])
   })
 
+  it("keeps a socket whose gateway paces acknowledgements to a slow client, though each waits past the ack timeout", async () => {
+    await startWith({ ackTimeoutMs: 1_000 })
+    const { requestId, ws, events } = await open()
+    gateway.ackTunnel = false
+    const since = gateway.frames.length
+    for (let i = 0; i < 8; i++) ws.send(`m${i}`)
+    const sent = await gateway.waitFor(() => {
+      const frames = gateway.received(since)
+      return frames.length === 8 ? frames : undefined
+    })
+    // One acknowledgement every 250 ms: the last message waits 2 s, twice the ack timeout.
+    for (const message of sent) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      if (message.tag !== "ToServerTunnelMessage") continue
+      gateway.send(tunnel(requestId, { tag: "TunnelAck", val: null }, message.val.messageId))
+    }
+    await gateway.barrier()
+    expect(events).toEqual(["open"])
+    expect(ws.bufferedAmount).toBe(0)
+  })
+
   it("counts unacknowledged bytes in bufferedAmount until the gateway's TunnelAck", async () => {
     await startWith()
     const { requestId, ws } = await open()
@@ -225,6 +246,29 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     }
     await gateway.barrier()
     expect(ws.bufferedAmount).toBe(0)
+  })
+
+  it("fires bufferedamountlow once the gateway's acknowledgements bring bufferedAmount down", async () => {
+    await startWith()
+    const { requestId, ws } = await open()
+    const lows: number[] = []
+    ws.onbufferedamountlow = () => lows.push(ws.bufferedAmount)
+    ws.bufferedAmountLowThreshold = 4
+    gateway.ackTunnel = false
+    const since = gateway.frames.length
+    ws.send("12345")
+    ws.send("678")
+    const sent = await gateway.waitFor(() => {
+      const frames = gateway.received(since)
+      return frames.length === 2 ? frames : undefined
+    })
+    const ids = sent.flatMap((m) => (m.tag === "ToServerTunnelMessage" ? [m.val.messageId] : []))
+    gateway.send(tunnel(requestId, { tag: "TunnelAck", val: null }, ids[0]))
+    await gateway.barrier()
+    expect(lows).toEqual([3])
+    gateway.send(tunnel(requestId, { tag: "TunnelAck", val: null }, ids[1]))
+    await gateway.barrier()
+    expect(lows).toEqual([3])
   })
 
   it("holds the actor's messages while disconnected and sends them in order after reconnect", async () => {

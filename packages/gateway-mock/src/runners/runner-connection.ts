@@ -33,7 +33,15 @@ export interface TunnelRequest {
   readonly key: string
   readonly requestId: ArrayBuffer
   readonly actorId: string
-  onRunnerMessage(connection: RunnerConnection, kind: latest.ToServerTunnelMessageKind): void
+  /**
+   * A runner's tunnel message for this request. `acknowledge` sends its TunnelAck: at once, or,
+   * for data on its way to a client, once the client has room (the runner's sends wait meanwhile).
+   */
+  onRunnerMessage(
+    connection: RunnerConnection,
+    kind: latest.ToServerTunnelMessageKind,
+    acknowledge: () => void,
+  ): void
   /** The runner did not acknowledge a tunnel message of this request in time. */
   onAckOverdue(connection: RunnerConnection): void
 }

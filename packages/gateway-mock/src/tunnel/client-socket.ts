@@ -16,6 +16,7 @@ import { type Actor, type ActorSocket, ActorUnavailableError } from "../actors/a
 import { newRayId } from "../ray-id.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
 import { batchWritesPerTick } from "../write-batching.js"
+import { ClientDrain } from "./client-drain.js"
 import { SocketOutbox } from "./socket-outbox.js"
 import { ownBytes, type TunnelHost } from "./tunnel-host.js"
 
@@ -45,6 +46,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   readonly #path: string
   readonly #headers: Map<string, string>
   readonly #outbox: SocketOutbox
+  readonly #drain: ClientDrain
   /** The runner connection this socket is bound to (still set while its actor stops). */
   #connection: RunnerConnection | null = null
   #canHibernate = false
@@ -70,6 +72,13 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     this.#outbox = new SocketOutbox({
       maxMessages: host.options.maxPendingMessages,
       maxBytes: host.options.maxPendingBytes,
+    })
+    this.#drain = new ClientDrain({
+      highWaterBytes: host.options.clientHighWaterBytes,
+      maxBytes: host.options.maxClientBufferedBytes,
+      stallTimeoutMs: host.options.clientStallTimeoutMs,
+      pending: () => client.bufferedAmount,
+      onStuck: (why) => this.#giveUp(GatewayClose.clientTooSlow, why),
     })
     host.requests.set(this.key, this)
     actor.sockets.add(this)
@@ -104,7 +113,13 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     if (this.state === "awaiting") this.#open(connection)
   }
 
-  onRunnerMessage(connection: RunnerConnection, kind: latest.ToServerTunnelMessageKind): void {
+  onRunnerMessage(
+    connection: RunnerConnection,
+    kind: latest.ToServerTunnelMessageKind,
+    acknowledge: () => void,
+  ): void {
+    // Data for the client is acknowledged once the client has room for it; the rest at once.
+    if (kind.tag !== "ToServerWebSocketMessage" || this.state === "closed") acknowledge()
     switch (kind.tag) {
       case "ToServerWebSocketOpen":
         this.#opened(connection, kind.val.canHibernate)
@@ -112,7 +127,12 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       case "ToServerWebSocketMessage":
         if (this.state === "closed") return
         this.#beforeWrite()
-        this.#client.send(Buffer.from(kind.val.data), { binary: kind.val.binary })
+        this.#client.send(
+          Buffer.from(kind.val.data),
+          { binary: kind.val.binary },
+          this.#drain.progress,
+        )
+        this.#drain.wrote(kind.val.data.byteLength, acknowledge)
         return
       case "ToServerWebSocketMessageAck":
         this.#outbox.acknowledge(kind.val.index)
@@ -295,9 +315,11 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   }
 
   /** Gives the socket up with a gateway error: the client and the runner both hear why. */
-  #giveUp(rule: CloseRule): void {
+  #giveUp(rule: CloseRule, detail?: string): void {
     const reason = withRayId(rule.reason, newRayId())
-    this.#fault(`closing with ${reason}`)
+    this.#fault(
+      detail === undefined ? `closing with ${reason}` : `closing with ${reason}: ${detail}`,
+    )
     this.#tellRunner(rule.code, reason)
     this.#closeClient(rule.code, reason)
   }
@@ -311,6 +333,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     if (this.state === "closed") return
     const runnerId = this.#connection?.runnerId ?? null
     this.#detach()
+    this.#drain.close()
     this.state = "closed"
     this.#actor.sockets.delete(this)
     this.#host.requests.delete(this.key)

@@ -3,6 +3,7 @@ import { idKey, type latest, newId } from "@tunnelwire/protocol"
 import { type Actor, type ActorExchange, ActorUnavailableError } from "../actors/actor.js"
 import { newRayId } from "../ray-id.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
+import { ClientDrain } from "./client-drain.js"
 import { headerMap, ownBytes, type TunnelHost } from "./tunnel-host.js"
 
 const EMPTY = new ArrayBuffer(0)
@@ -21,6 +22,7 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
   readonly #req: IncomingMessage
   readonly #res: ServerResponse
   readonly #path: string
+  readonly #drain: ClientDrain
   #connection: RunnerConnection | null = null
   #responseTimer: NodeJS.Timeout | undefined
 
@@ -37,6 +39,13 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
     this.#req = req
     this.#res = res
     this.#path = path
+    this.#drain = new ClientDrain({
+      highWaterBytes: host.options.clientHighWaterBytes,
+      maxBytes: host.options.maxClientBufferedBytes,
+      stallTimeoutMs: host.options.clientStallTimeoutMs,
+      pending: () => res.writableLength,
+      onStuck: (why) => this.#tooSlow(why),
+    })
     host.requests.set(this.key, this)
     actor.exchanges.add(this)
     res.on("close", () => {
@@ -74,14 +83,21 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
     }
   }
 
-  onRunnerMessage(_connection: RunnerConnection, kind: latest.ToServerTunnelMessageKind): void {
+  onRunnerMessage(
+    _connection: RunnerConnection,
+    kind: latest.ToServerTunnelMessageKind,
+    acknowledge: () => void,
+  ): void {
+    // A response chunk is acknowledged once the client has room for it; the rest at once.
+    if (kind.tag !== "ToServerResponseChunk" || this.#state !== "responding") acknowledge()
     switch (kind.tag) {
       case "ToServerResponseStart":
         this.#respond(kind.val)
         return
       case "ToServerResponseChunk":
         if (this.#state !== "responding") return
-        this.#res.write(Buffer.from(kind.val.body))
+        this.#res.write(Buffer.from(kind.val.body), this.#drain.progress)
+        this.#drain.wrote(kind.val.body.byteLength, acknowledge)
         if (kind.val.finish) this.#end()
         return
       case "ToServerResponseAbort":
@@ -153,6 +169,18 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
     this.#finish("end", this.#res.statusCode)
   }
 
+  /** The client stopped reading the response: cut it, and tell the runner and the tap why. */
+  #tooSlow(why: string): void {
+    this.#host.tap.emit(() => ({
+      type: "fault",
+      message: `response cut, the client is too slow: ${why}`,
+      runnerId: this.#connection?.runnerId ?? null,
+      requestId: this.key,
+    }))
+    this.#tellRunner({ tag: "ToClientRequestAbort", val: null })
+    this.#abandon(502, "the client is too slow")
+  }
+
   /** Gives up: an error status when nothing was sent yet, a cut connection otherwise. */
   #abandon(status: number, message: string): void {
     if (this.#state === "done") return
@@ -188,6 +216,7 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
     if (this.#state === "done") return
     this.#state = "done"
     clearTimeout(this.#responseTimer)
+    this.#drain.close()
     if (this.#connection?.requests.get(this.key) === this)
       this.#connection.requests.delete(this.key)
     this.#host.requests.delete(this.key)

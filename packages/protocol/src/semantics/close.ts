@@ -108,6 +108,12 @@ export const GatewayClose = {
     reason: "guard.websocket_pending_limit_reached",
     purpose: "messages waiting for a hibernating actor exceeded their bound",
   },
+  clientTooSlow: {
+    code: CloseCode.policyViolation,
+    reason: "guard.websocket_client_too_slow",
+    purpose:
+      "the client left the actor's messages unread past the gateway's bound (bytes waiting or time without progress)",
+  },
   shutdown: {
     code: CloseCode.goingAway,
     reason: "gateway.shutdown",

@@ -13,13 +13,21 @@ interface Unacknowledged {
   sentAt: number | null
 }
 
+/** One request's unacknowledged messages, oldest first. */
+interface RequestQueue {
+  readonly messages: Map<string, Unacknowledged>
+  bytes: number
+  /** When the gateway last acknowledged one of them: the request's last sign of progress. */
+  lastAckAt: number | null
+}
+
 export interface OutboundTunnelOptions {
   /** Payload bytes held unacknowledged (sent or waiting for a connection) before new data is refused. */
   readonly maxBufferedBytes: number
   readonly ackTimeoutMs: number
   /** Puts a frame on the wire; only called while connected. */
   readonly transmit: (frame: Uint8Array) => void
-  /** The oldest message of a request went unacknowledged for longer than `ackTimeoutMs`. */
+  /** A request's oldest message went unacknowledged for `ackTimeoutMs` without progress. */
   readonly onAckTimeout: (requestKey: string) => void
   readonly now?: () => number
 }
@@ -28,14 +36,19 @@ export interface OutboundTunnelOptions {
  * Every tunnel message the runner sends, kept in send order until the gateway acknowledges it.
  * While disconnected new messages wait here (bounded); after a reconnect every unacknowledged
  * message goes out again in its original order with its original message id, so the gateway can
- * drop the copies it already had. Ack ages are only counted while a message is on the wire.
+ * drop the copies it already had.
+ *
+ * The ack timeout measures a request's progress, not a message's age: a request times out when
+ * its oldest message has been on the wire for `ackTimeoutMs` and no acknowledgement for that
+ * request came in that time. A gateway holds acknowledgements back while the client reads
+ * slowly (backpressure), so a message may wait long, but the acknowledgements keep coming.
  */
 export class OutboundTunnel {
   readonly #options: OutboundTunnelOptions
   readonly #now: () => number
   /** Insertion order is send order, so the first entry is always the oldest on the wire. */
   readonly #pending = new Map<string, Unacknowledged>()
-  readonly #bytesByRequest = new Map<string, number>()
+  readonly #requests = new Map<string, RequestQueue>()
   readonly #drainWaiters = new Map<string, DrainWaiter[]>()
   #bufferedBytes = 0
   #connected = false
@@ -60,6 +73,12 @@ export class OutboundTunnel {
     }
     const entry: Unacknowledged = { requestKey, frame, payloadBytes, sentAt: null }
     this.#pending.set(messageKey, entry)
+    let queue = this.#requests.get(requestKey)
+    if (queue === undefined) {
+      queue = { messages: new Map(), bytes: 0, lastAckAt: null }
+      this.#requests.set(requestKey, queue)
+    }
+    queue.messages.set(messageKey, entry)
     this.#adjust(requestKey, payloadBytes)
     if (this.#connected) this.#transmit(entry)
     return true
@@ -69,12 +88,18 @@ export class OutboundTunnel {
     const entry = this.#pending.get(messageKey)
     if (entry === undefined) return
     this.#pending.delete(messageKey)
+    const queue = this.#requests.get(entry.requestKey)
+    if (queue !== undefined) {
+      queue.messages.delete(messageKey)
+      queue.lastAckAt = this.#now()
+    }
     this.#adjust(entry.requestKey, -entry.payloadBytes)
+    if (queue?.messages.size === 0) this.#requests.delete(entry.requestKey)
   }
 
   /** Payload bytes of `requestKey` not yet acknowledged by the gateway. */
   bufferedBytes(requestKey: string): number {
-    return this.#bytesByRequest.get(requestKey) ?? 0
+    return this.#requests.get(requestKey)?.bytes ?? 0
   }
 
   /** Resolves once `requestKey` holds at most `bytes` unacknowledged (or was discarded). */
@@ -89,10 +114,11 @@ export class OutboundTunnel {
 
   /** Forgets every unacknowledged message of a request. */
   discard(requestKey: string): void {
-    for (const [key, entry] of this.#pending) {
-      if (entry.requestKey === requestKey) this.#pending.delete(key)
-    }
-    this.#adjust(requestKey, -this.bufferedBytes(requestKey))
+    const queue = this.#requests.get(requestKey)
+    if (queue === undefined) return
+    for (const key of queue.messages.keys()) this.#pending.delete(key)
+    this.#adjust(requestKey, -queue.bytes)
+    this.#requests.delete(requestKey)
   }
 
   /** The connection is ready: everything unacknowledged goes out again, oldest first. */
@@ -106,21 +132,24 @@ export class OutboundTunnel {
     for (const entry of this.#pending.values()) entry.sentAt = null
   }
 
-  /** Times out requests whose oldest message on the wire is older than the ack timeout. */
+  /** Times out requests that made no progress for the ack timeout (see the class comment). */
   sweep(): void {
     const deadline = this.#now() - this.#options.ackTimeoutMs
-    for (;;) {
-      const oldest = this.#pending.values().next()
-      if (oldest.done === true) return
-      const { sentAt, requestKey } = oldest.value
-      if (sentAt === null || sentAt >= deadline) return
+    const overdue: string[] = []
+    for (const [requestKey, queue] of this.#requests) {
+      const oldest = queue.messages.values().next()
+      if (oldest.done === true || oldest.value.sentAt === null) continue
+      const progressAt = Math.max(oldest.value.sentAt, queue.lastAckAt ?? 0)
+      if (progressAt < deadline) overdue.push(requestKey)
+    }
+    for (const requestKey of overdue) {
       this.discard(requestKey)
       this.#options.onAckTimeout(requestKey)
     }
   }
 
   clear(): void {
-    for (const key of [...this.#bytesByRequest.keys()]) this.discard(key)
+    for (const key of [...this.#requests.keys()]) this.discard(key)
     this.#pending.clear()
   }
 
@@ -132,9 +161,8 @@ export class OutboundTunnel {
   #adjust(requestKey: string, delta: number): void {
     if (delta === 0) return
     this.#bufferedBytes += delta
-    const bytes = this.bufferedBytes(requestKey) + delta
-    if (bytes === 0) this.#bytesByRequest.delete(requestKey)
-    else this.#bytesByRequest.set(requestKey, bytes)
+    const queue = this.#requests.get(requestKey)
+    if (queue !== undefined) queue.bytes += delta
     if (delta < 0) this.#wakeDrainWaiters(requestKey)
   }
 

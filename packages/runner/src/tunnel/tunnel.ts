@@ -357,6 +357,7 @@ export class Tunnel {
           this.#outbound.enqueue(key, idKey(ids.messageId), frame, 0)
         },
         bufferedAmount: () => this.#outbound.bufferedBytes(key),
+        drained: (bytes) => this.#outbound.drained(key, bytes),
         save:
           saveHibernating === undefined
             ? undefined

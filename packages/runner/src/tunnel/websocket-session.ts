@@ -23,6 +23,8 @@ export interface SessionDeps {
   /** Sends the open answer (with `lastMsgIndex` where the version carries it). */
   sendOpen(canHibernate: boolean, lastDeliveredIndex: number | null): void
   bufferedAmount(): number
+  /** Resolves once at most `bytes` of this socket's data await the gateway's acknowledgement. */
+  drained(bytes: number): Promise<void>
   save: ((socket: HibernatingSocket) => Promise<void>) | undefined
   delete: (() => Promise<void>) | undefined
   /** The socket is over for this runner: forget it. */
@@ -92,6 +94,7 @@ export class WebSocketSession {
           send: (data, binary) => this.#sendFromActor(data, binary),
           close: (code, reason) => this.#closeFromActor(code, reason),
           bufferedAmount: () => deps.bufferedAmount(),
+          drained: (bytes) => deps.drained(bytes),
         },
       },
       (bound) => {

@@ -13,6 +13,7 @@ export interface TunnelWebSocketEventMap {
   message: MessageEvent<MessageData>
   close: TunnelCloseEvent
   error: TunnelErrorEvent
+  bufferedamountlow: Event
 }
 
 type EventHandler<K extends keyof TunnelWebSocketEventMap> =
@@ -24,6 +25,8 @@ export interface WebSocketSink {
   send(data: Uint8Array, binary: boolean): void
   close(code: number | null, reason: string | null): void
   bufferedAmount(): number
+  /** Resolves once `bufferedAmount()` is at most `bytes`. */
+  drained(bytes: number): Promise<void>
 }
 
 /** What the tunnel does to an adapter. Not part of the public API. */
@@ -47,7 +50,9 @@ const decoder = new TextDecoder()
  * A tunneled WebSocket as the actor sees it, behaving like a standard `WebSocket`: `readyState`,
  * `send` of text and binary, `close`, `addEventListener` and `on*` for open, message, close and
  * error, `binaryType` ("nodebuffer", the default, or "arraybuffer"). `bufferedAmount` is the
- * number of bytes sent that the gateway has not acknowledged yet. Created by the runner only.
+ * number of bytes sent that the gateway has not acknowledged yet; as on an `RTCDataChannel`,
+ * `bufferedamountlow` fires when it falls to `bufferedAmountLowThreshold` or below after a send
+ * took it above, so an actor can pace its sends to the client. Created by the runner only.
  */
 export class TunnelWebSocket extends EventTarget {
   static readonly CONNECTING = CONNECTING
@@ -64,7 +69,10 @@ export class TunnelWebSocket extends EventTarget {
   readonly extensions = ""
   /** The gateway's id of this socket (hex), as in `HibernatingSocket.requestId`. */
   readonly requestId: string
+  /** `bufferedamountlow` fires when `bufferedAmount` falls to this or below. Default 0. */
+  bufferedAmountLowThreshold = 0
   #readyState: number
+  #awaitingLow = false
   #binaryType: BinaryType = "nodebuffer"
   readonly #sink: WebSocketSink
   readonly #handlers = new Map<string, ((event: Event) => void) | null>()
@@ -112,6 +120,7 @@ export class TunnelWebSocket extends EventTarget {
     else if (ArrayBuffer.isView(data)) {
       this.#sink.send(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), true)
     } else this.#sink.send(new Uint8Array(data), true)
+    this.#watchBufferedAmount()
   }
 
   close(code?: number, reason?: string): void {
@@ -154,6 +163,12 @@ export class TunnelWebSocket extends EventTarget {
   set onclose(handler: EventHandler<"close">) {
     this.#setHandler("close", handler)
   }
+  get onbufferedamountlow(): EventHandler<"bufferedamountlow"> {
+    return this.#handler("bufferedamountlow")
+  }
+  set onbufferedamountlow(handler: EventHandler<"bufferedamountlow">) {
+    this.#setHandler("bufferedamountlow", handler)
+  }
   get onerror(): EventHandler<"error"> {
     return this.#handler("error")
   }
@@ -195,6 +210,17 @@ export class TunnelWebSocket extends EventTarget {
     options?: boolean | EventListenerOptions,
   ): void {
     super.removeEventListener(type, listener, options)
+  }
+
+  /** After a send that took `bufferedAmount` over the threshold, waits for it to fall back. */
+  #watchBufferedAmount(): void {
+    const threshold = this.bufferedAmountLowThreshold
+    if (this.#awaitingLow || this.bufferedAmount <= threshold) return
+    this.#awaitingLow = true
+    void this.#sink.drained(threshold).then(() => {
+      this.#awaitingLow = false
+      if (this.#readyState === OPEN) this.dispatchEvent(new Event("bufferedamountlow"))
+    })
   }
 
   #open(): void {
