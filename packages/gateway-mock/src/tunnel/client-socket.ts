@@ -8,6 +8,7 @@ import {
   keepsSocketWhileActorAway,
   type latest,
   newId,
+  redactPath,
   withRayId,
 } from "@tunnelwire/protocol"
 import type { RawData, WebSocket } from "ws"
@@ -324,7 +325,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       event,
       requestId: this.key,
       actorId: this.#actor.id,
-      path: this.#path,
+      path: redactPath(this.#path),
       runnerId,
       code: code ?? null,
       reason: reason ?? null,
