@@ -1,3 +1,4 @@
+import { request } from "node:http"
 import { type Gateway, startGateway } from "@tunnelwire/gateway-mock"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
@@ -96,6 +97,34 @@ describe("the inspector UI server", () => {
     expect(status).toBe(403)
   })
 
+  it("refuses a DNS-rebinding page on every route: page, static files and /tap", async () => {
+    const port = new URL(ui.url).port
+    const evil = { host: `evil.test:${port}`, origin: `http://evil.test:${port}` }
+    for (const path of ["/", "/timeline.js", "/tap-filter.js", "/style.css"]) {
+      expect(await statusOf(path, evil)).toBe(403)
+    }
+    expect(await upgradeStatus({ ...evil })).toBe(403)
+    // The same requests by a loopback name go through.
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `127.8.9.10:${port}`]) {
+      expect(await statusOf("/", { host, origin: `http://${host}` })).toBe(200)
+      expect(await upgradeStatus({ host, origin: `http://${host}` })).toBe(101)
+    }
+  })
+
+  it("answers to another host name when told to", async () => {
+    const other = await startInspectorUi({
+      gatewayUrl: gateway.url,
+      port: 0,
+      allowedHosts: ["inspector.lan"],
+    })
+    const port = new URL(other.url).port
+    const lan = { host: `inspector.lan:${port}`, origin: `http://inspector.lan:${port}` }
+    expect(await statusOf("/", lan, other.url)).toBe(200)
+    expect(await upgradeStatus(lan, other.url)).toBe(101)
+    expect(await statusOf("/", { host: `evil.test:${port}` }, other.url)).toBe(403)
+    await other.close()
+  })
+
   it("tells the page when the gateway goes away", async () => {
     const page = subscribe()
     await page.until((message) => message.kind === "status" && message.state === "live")
@@ -108,6 +137,39 @@ describe("the inspector UI server", () => {
     gateway = await startGateway({ port: 0 })
   })
 })
+
+/** The status of a GET sent with these headers (Host included), as a browser would send it. */
+function statusOf(
+  path: string,
+  headers: Record<string, string>,
+  base = ui.url,
+): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { headers }, (res) => {
+      res.resume()
+      resolve(res.statusCode)
+    })
+    req.on("error", reject)
+    req.end()
+  })
+}
+
+/** 101 when the inspector accepts a /tap subscription with these headers, else its status. */
+function upgradeStatus(headers: { host: string; origin?: string }, base = ui.url) {
+  return new Promise<number | undefined>((resolve) => {
+    const { origin, ...rest } = headers
+    const ws = new WebSocket(`${base.replace(/^http/, "ws")}tap`, {
+      headers: rest,
+      ...(origin === undefined ? {} : { origin }),
+    })
+    ws.on("unexpected-response", (_request, response) => resolve(response.statusCode))
+    ws.on("open", () => {
+      ws.close()
+      resolve(101)
+    })
+    ws.on("error", () => resolve(undefined))
+  })
+}
 
 describe("tunnelwire inspect ui", () => {
   it("prints the page's URL and stops cleanly on Ctrl-C", async () => {
