@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import type { TapEvent } from "@tunnelwire/gateway-mock"
 import { type BrowserContext, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type InspectorUi, startInspectorUi } from "../src/ui/ui-server.js"
@@ -320,6 +321,46 @@ describe.runIf(runsInBrowser)("the inspector page", () => {
     await expect.poll(() => markerNames(imported)).toEqual(live)
     await imported.close()
     await offline.close()
+  })
+
+  it("folds a runner lane's run of pings and pongs into one marker named with its count", async () => {
+    const runner = { runnerId: "r-1", runnerKey: "key-1", version: 3 }
+    const ping = (seq: number): TapEvent => ({
+      type: "frame",
+      direction: seq % 2 === 0 ? "fromRunner" : "toRunner",
+      ...runner,
+      requestId: null,
+      actorId: null,
+      kind: seq % 2 === 0 ? "ToServerPing" : "ToClientPong",
+      text: seq % 2 === 0 ? "ToServerPing{ts: 1n}" : "ToClientPong{ts: 1n}",
+      wire: "",
+      seq,
+      time: Date.UTC(2026, 0, 1, 12, 0, seq),
+    })
+    const connected: TapEvent = {
+      type: "runner",
+      event: "connected",
+      ...runner,
+      runnerName: "pinger",
+      code: null,
+      reason: null,
+      seq: 1,
+      time: Date.UTC(2026, 0, 1, 12, 0, 1),
+    }
+    const events = [connected, ...Array.from({ length: 10 }, (_, i) => ping(i + 2))]
+    const replay = await startInspectorUi({ session: { name: "pings", events }, port: 0 })
+    const pings = await browser.newPage()
+    await pings.goto(replay.url)
+    await pings.getByRole("checkbox", { name: "pings and tunnel acks" }).check()
+    await expect
+      .poll(() => markerNames(pings))
+      .toEqual([
+        "runner connected at 12:00:01.000",
+        "pings and pongs 10 times, 12:00:02.000 to 12:00:11.000",
+      ])
+    await expect(pings.locator(".repeat-count").textContent()).resolves.toBe("×10")
+    await pings.close()
+    await replay.close()
   })
 
   it("is usable 390 px wide: nothing overflows the page, the controls and a marker's details fit", async () => {

@@ -228,10 +228,11 @@ function buildModel(events, showChatter, filter) {
       }
       lanes.set(id, lane)
     }
-    // A runner lane says "the same frame N times" once instead of in a row of identical markers.
-    if (event.type === "frame" && event.requestId === null) {
+    // A runner lane says "the same frame N times" once instead of in a row of identical markers;
+    // pings and pongs count as the same frame.
+    const repeatKey = runnerFrameKey(event, chatter)
+    if (repeatKey !== undefined) {
       const previous = lane.markers.at(-1)
-      const repeatKey = `${event.direction} ${event.kind}`
       if (previous !== undefined && previous.repeatKey === repeatKey) {
         previous.count++
         previous.lastIndex = index
@@ -329,7 +330,6 @@ function buildModel(events, showChatter, filter) {
         lane.runnerId = event.runnerId
         if (event.requestId === null) {
           const glyph = event.direction === "toRunner" ? "↓" : "↑"
-          const repeatKey = `${event.direction} ${event.kind}`
           mark(
             chatter
               ? { kind: "chatter", style: "m-chatter", glyph, repeatKey }
@@ -354,6 +354,16 @@ function buildModel(events, showChatter, filter) {
     hiddenEvents: events.length - shownEvents,
     hiddenLanes: allLanes.size - lanes.size,
   }
+}
+
+/**
+ * What makes runner lane frames "the same" for folding them into one marker, if it is one.
+ * @param {TapEvent} event
+ * @param {boolean} chatter
+ */
+function runnerFrameKey(event, chatter) {
+  if (event.type !== "frame" || event.requestId !== null) return undefined
+  return chatter ? "chatter" : `${event.direction} ${event.kind}`
 }
 
 /** @type {Record<Extract<TapEvent, { type: "actor" }>["event"], { style: string, glyph: string }>} */
@@ -517,7 +527,8 @@ function markerName(marker) {
   const kind = kindOf(event).replace(".", " ")
   if (marker.count === 1) return `${kind} at ${clock(event.time)}`
   const last = /** @type {TapEvent} */ (state.events[marker.lastIndex])
-  return `${kind} ${marker.count} times, ${clock(event.time)} to ${clock(last.time)}`
+  const what = marker.kind === "chatter" ? "pings and pongs" : kind
+  return `${what} ${marker.count} times, ${clock(event.time)} to ${clock(last.time)}`
 }
 
 /** `1 event`, `2 events`. @param {number} count @param {string} word */
@@ -543,7 +554,15 @@ function render() {
   for (const [group, title] of GROUPS) {
     const lanes = model.lanes.filter((lane) => lane.group === group)
     if (lanes.length === 0) continue
-    rows.push(el("div", { class: "group-title" }, el("span", {}, `${title} (${lanes.length})`)))
+    // As wide as the lanes, so its title stays in view (sticky) however far they scroll.
+    const rowWidth = `width:calc(var(--label) + ${width}px)`
+    rows.push(
+      el(
+        "div",
+        { class: "group-title", style: rowWidth },
+        el("span", {}, `${title} (${lanes.length})`),
+      ),
+    )
     for (const lane of lanes) rows.push(renderLane(model, lane, width))
   }
   if (model.times.length === 0) {
@@ -587,6 +606,10 @@ function showDetails(index) {
   const event = state.events[index]
   if (event === undefined) return
   state.selected = index
+  // Looking at one event: new ones must not scroll it away.
+  state.follow = false
+  const follow = /** @type {HTMLInputElement} */ ($("follow"))
+  follow.checked = false
   const model = buildModel(state.events, true, emptyFilter())
   // A socket's close and an HTTP request's events do not name their runner: their lane knows it.
   const requestId = "requestId" in event ? event.requestId : null
@@ -642,7 +665,8 @@ function showDetails(index) {
   render()
   const marker = selectedMarker()
   marker?.focus({ preventScroll: true })
-  marker?.scrollIntoView({ block: "nearest", inline: "nearest" })
+  // Centred: at the left edge the sticky lane labels would cover it.
+  marker?.scrollIntoView({ block: "nearest", inline: "center" })
 }
 
 function hideDetails() {
