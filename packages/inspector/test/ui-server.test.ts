@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { request } from "node:http"
-import { type Gateway, startGateway } from "@tunnelwire/gateway-mock"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { type Gateway, startGateway, type TapEvent } from "@tunnelwire/gateway-mock"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
 import type { RelayMessage } from "../src/ui/tap-relay.js"
 import { type InspectorUi, startInspectorUi } from "../src/ui/ui-server.js"
+import { formatSession } from "../web/session-file.js"
 import { startCli } from "./run-cli.js"
 
 let gateway: Gateway
@@ -184,6 +188,53 @@ describe("tunnelwire inspect ui", () => {
       /^inspector: http:\/\/127\.0\.0\.1:\d+\/ \(gateway http:\/\/127\.0\.0\.1:\d+; Ctrl-C to stop\)\n$/,
     )
     await expect(fetch(url)).rejects.toThrow()
+  })
+
+  it("--file serves a session file with no gateway, and says in one line when it cannot", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tunnelwire-ui-file-"))
+    const file = join(dir, "session.jsonl")
+    const kept: TapEvent = {
+      type: "actor",
+      event: "created",
+      actorId: "a-1",
+      name: "kept",
+      key: null,
+      generation: 0,
+      runnerId: null,
+      seq: 1,
+      time: 1,
+    }
+    writeFileSync(file, formatSession([kept], "saved"))
+    const cli = startCli(["ui", "--file", file, "--port", "0"])
+    await cli.until((stdout) => stdout.includes("inspector: http://"))
+    expect(cli.stdout()).toMatch(/\(session .*session\.jsonl; Ctrl-C to stop\)\n$/)
+    const url = /inspector: (\S+)/.exec(cli.stdout())?.[1] ?? ""
+    const received: RelayMessage[] = []
+    const ws = new WebSocket(`${url.replace(/^http/, "ws")}tap`)
+    await new Promise<void>((resolve) =>
+      ws.on("message", (data) => {
+        received.push(JSON.parse(data.toString()) as RelayMessage)
+        if (received.length === 2) resolve()
+      }),
+    )
+    expect(received).toMatchObject([
+      { kind: "status", state: "session", gateway: file, detail: "1 event" },
+      { kind: "events", events: [{ type: "actor", name: "kept" }] },
+    ])
+    ws.close()
+    cli.interrupt()
+    expect((await cli.done).code).toBe(0)
+
+    const missing = await startCli(["ui", "--file", join(dir, "nope.jsonl")]).done
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: `cannot read the session file ${join(dir, "nope.jsonl")}: no such file\n`,
+    })
+    writeFileSync(file, "{}\n")
+    const notSession = await startCli(["ui", "--file", file]).done
+    expect(notSession.code).toBe(1)
+    expect(notSession.stderr).toMatch(/^.*: line 1: not a tunnelwire inspector session/)
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it("exits 2 when the port is taken and 1 on a bad port", async () => {

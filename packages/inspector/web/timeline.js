@@ -463,6 +463,7 @@ function renderLane(model, lane, width) {
         {
           class: `band ${band.style}`,
           style: `left:${x(band.from)}px;width:${x(to) - x(band.from)}px`,
+          title: text,
         },
         text,
       ),
