@@ -96,6 +96,8 @@ const state = {
   linked: null,
   /** @type {Marker[]} markers on the page, in event order: what the arrow keys move through */
   shown: [],
+  /** @type {number[]} time of each column on the page */
+  times: [],
   scheduled: false,
 }
 
@@ -550,7 +552,12 @@ function render() {
     }
   })
   const rows = [
-    el("div", { class: "ruler" }, el("div", { class: "lane-label" }, "events in order →"), ruler),
+    el(
+      "div",
+      { class: "ruler" },
+      el("div", { class: "lane-label", id: "ruler-start" }, "events in order →"),
+      ruler,
+    ),
   ]
   for (const [group, title] of GROUPS) {
     const lanes = model.lanes.filter((lane) => lane.group === group)
@@ -570,12 +577,16 @@ function render() {
     const why =
       state.events.length === 0
         ? "No traffic yet."
-        : `No events match${isEmptyFilter(state.filter) ? "" : " the filter"}.`
+        : isEmptyFilter(state.filter)
+          ? "Only pings and tunnel acks so far (hidden)."
+          : "No events match the filter."
     rows.push(el("p", { class: "empty" }, why))
   }
   timeline.replaceChildren(...rows)
+  state.times = model.times
   state.shown = model.lanes.flatMap((lane) => lane.markers).sort((a, b) => a.index - b.index)
   if (state.follow) timeline.scrollLeft = timeline.scrollWidth
+  labelFirstColumn()
   const sockets = model.lanes.filter((lane) => lane.group === "socket").length
   const counts = [
     plural(state.events.length, "event"),
@@ -589,6 +600,20 @@ function render() {
   pause.textContent = state.paused ? `Resume (${state.buffered.length} new)` : "Pause"
   pause.setAttribute("aria-pressed", String(state.paused))
   if (hadFocus && state.selected !== null) selectedMarker()?.focus({ preventScroll: true })
+}
+
+/**
+ * Scrolled, the tick nearest the lane labels hides under them: the ruler's label cell says the
+ * time of the first column in view instead, so the start of what is shown always has a time.
+ */
+function labelFirstColumn() {
+  const timeline = $("timeline")
+  const slot = Math.max(0, Math.ceil((timeline.scrollLeft - PAD) / STEP))
+  const time = state.times[slot]
+  const start = document.getElementById("ruler-start")
+  if (start === null) return
+  start.textContent =
+    timeline.scrollLeft > 0 && time !== undefined ? `${clock(time)} →` : "events in order →"
 }
 
 function scheduleRender() {
@@ -843,6 +868,7 @@ $("timeline").addEventListener("click", (click) => {
   const index = target.closest(".marker")?.getAttribute("data-index")
   if (index != null) showDetails(Number(index))
 })
+$("timeline").addEventListener("scroll", labelFirstColumn, { passive: true })
 $("close-details").addEventListener("click", hideDetails)
 $("show-chatter").addEventListener("change", (change) => {
   state.showChatter = /** @type {HTMLInputElement} */ (change.target).checked
