@@ -20,6 +20,8 @@ export function redactFrame(
 ): { readonly message: unknown; readonly wire: Uint8Array } {
   // Each version's codec has its own message type; the redacted copy is always of the same type.
   const codec = rootTypesByVersion[options.version][options.type] as unknown as UntypedRootCodec
-  const message = redact(codec.decode(wire), options)
-  return { message, wire: codec.encode(message) }
+  const decoded = codec.decode(wire)
+  const message = redact(decoded, options)
+  // Most frames carry no secret: their bytes are passed on as they are, not encoded again.
+  return { message, wire: message === decoded ? wire : codec.encode(message) }
 }

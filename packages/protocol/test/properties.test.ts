@@ -5,6 +5,7 @@ import {
   JsonMappingError,
   PROTOCOL_VERSIONS,
   redact,
+  redactFrame,
   schemas,
   stringify,
   toJSON,
@@ -197,6 +198,13 @@ describe("stringify", () => {
     )
     // The original is left as it was.
     expect(headers.get("authorization")).toBe("Bearer s3cret-a")
+  })
+
+  it("gives back a message without secrets as it is, and its frame's bytes unencoded", () => {
+    const message = webSocketOpen(new Map([["accept", "*/*"]]))
+    expect(redact(message, { version: 3, type: "ToClient" })).toBe(message)
+    const bytes = v3.encodeToClient(message)
+    expect(redactFrame(bytes, { version: 3, type: "ToClient" }).wire).toBe(bytes)
   })
 
   it("cuts long maps after maxEntries and says how many it left out", () => {
