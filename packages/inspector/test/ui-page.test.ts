@@ -121,6 +121,28 @@ describe.runIf(runsInBrowser)("the inspector page", () => {
     await expect(legacy.locator(".badge").first().textContent()).resolves.toBe("v2")
   })
 
+  it("folds a runner lane's burst of frames into one marker whose details list each", async () => {
+    const runner = page.locator(".lane[data-group=runner]", { hasText: `runner ${CHAT_RUNNER}` })
+    const burst = runner.getByRole("button", { name: /^\d+ frames \(CommandStartActor, / }).first()
+    const name = (await burst.getAttribute("aria-label")) ?? ""
+    const count = Number(name.split(" ")[0])
+    expect(count).toBeGreaterThan(1)
+    await expect(burst.locator("xpath=following-sibling::span[1]").textContent()).resolves.toBe(
+      `×${count}`,
+    )
+    await burst.click()
+    const folded = details(page).locator(".folded button")
+    await expect(folded.count()).resolves.toBe(count)
+    await expect(folded.first().textContent()).resolves.toMatch(/^CommandStartActor at /)
+    const second = (await folded.nth(1).textContent()) ?? ""
+    await folded.nth(1).click()
+    await expect(details(page).getByRole("heading").textContent()).resolves.toContain(
+      second.split(" at ")[0],
+    )
+    await expect(runner.locator(".marker.selected").getAttribute("aria-label")).resolves.toBe(name)
+    await page.keyboard.press("Escape")
+  })
+
   it("names every control and every marker by its kind and time", async () => {
     for (const name of ["Pause", "Clear", "Export", "Import"]) {
       await expect(page.getByRole("button", { name, exact: true }).count()).resolves.toBe(1)
@@ -173,17 +195,18 @@ describe.runIf(runsInBrowser)("the inspector page", () => {
     await lane.getByRole("button", { name: /^socket hibernate at / }).click()
     const selected = () => page.locator(".marker.selected").getAttribute("aria-label")
     const hibernate = await selected()
+    const heading = () => details(page).getByRole("heading").textContent()
+    const hibernateHeading = await heading()
     await page.keyboard.press("ArrowRight")
     const next = await selected()
     expect(next).not.toBe(hibernate)
     await expect(
       page.evaluate(() => document.activeElement?.getAttribute("aria-label")),
     ).resolves.toBe(next)
-    await expect(details(page).getByRole("heading").textContent()).resolves.toContain(
-      (next ?? "").split(" at ")[1],
-    )
+    await expect(heading()).resolves.not.toBe(hibernateHeading)
     await page.keyboard.press("ArrowLeft")
     await expect(selected()).resolves.toBe(hibernate)
+    await expect(heading()).resolves.toBe(hibernateHeading)
     await page.keyboard.press("Escape")
     await expect(page.locator("#details").isHidden()).resolves.toBe(true)
     await expect(page.locator(".marker.selected").count()).resolves.toBe(0)

@@ -22,8 +22,8 @@ import {
  * @typedef {object} Marker
  * @property {number} slot
  * @property {number} index  position of the event in `state.events`
- * @property {number} count  events it stands for: a runner lane shows repeated frames as one
- * @property {number} lastIndex  the last of them
+ * @property {number[]} folded  the events it stands for, its own first: a runner lane shows a
+ *   burst of frames, or a run of the same frame, as one marker
  * @property {string} [repeatKey]  direction and kind of a runner lane's frame
  * @property {string} kind   what the marker means: open, message, ack, hibernate, wake, close, …
  * @property {string} style  one of the m-* classes in style.css
@@ -230,14 +230,15 @@ function buildModel(events, showChatter, filter) {
       }
       lanes.set(id, lane)
     }
-    // A runner lane says "the same frame N times" once instead of in a row of identical markers;
-    // pings and pongs count as the same frame.
+    // A runner lane shows one marker, not a row of identical arrows, for a run of the same frame
+    // (pings and pongs count as one) and for a burst of frames no other column came between.
     const repeatKey = runnerFrameKey(event, chatter)
     if (repeatKey !== undefined) {
       const previous = lane.markers.at(-1)
-      if (previous !== undefined && previous.repeatKey === repeatKey) {
-        previous.count++
-        previous.lastIndex = index
+      const sameRun = previous?.repeatKey === repeatKey
+      const sameBurst = previous?.repeatKey !== undefined && previous.slot === column
+      if (previous !== undefined && (sameRun || sameBurst)) {
+        previous.folded.push(index)
         return
       }
     }
@@ -247,9 +248,8 @@ function buildModel(events, showChatter, filter) {
     lane.last = slot
     if (slot === times.length) times.push(event.time)
     const here = lane
-    /** @param {Omit<Marker, "slot" | "index" | "count" | "lastIndex">} marker */
-    const mark = (marker) =>
-      here.markers.push({ slot, index, count: 1, lastIndex: index, ...marker })
+    /** @param {Omit<Marker, "slot" | "index" | "folded">} marker */
+    const mark = (marker) => here.markers.push({ slot, index, folded: [index], ...marker })
     const endBand = () => {
       const band = here.bands.at(-1)
       if (band !== undefined && band.to === null) {
@@ -389,7 +389,7 @@ const REQUEST_LOOK = {
 /**
  * @param {Extract<TapEvent, { type: "frame" }>} event
  * @param {boolean} chatter
- * @returns {Omit<Marker, "slot" | "index" | "count" | "lastIndex">}
+ * @returns {Omit<Marker, "slot" | "index" | "folded">}
  */
 function frameMarker(event, chatter) {
   const toRunner = event.direction === "toRunner"
@@ -473,13 +473,14 @@ function renderLane(model, lane, width) {
   }
   for (const marker of lane.markers) {
     const event = /** @type {TapEvent} */ (state.events[marker.index])
+    const selected = state.selected !== null && marker.folded.includes(state.selected)
     const attributes = {
-      class: `marker ${marker.style}${state.selected === marker.index ? " selected" : ""}`,
+      class: `marker ${marker.style}${selected ? " selected" : ""}`,
       style: `left:${x(marker.slot)}px`,
       "data-kind": marker.kind,
       "data-index": String(marker.index),
       "aria-label": markerName(marker),
-      "aria-pressed": String(state.selected === marker.index),
+      "aria-pressed": String(selected),
       title: `${clock(event.time)} ${describe(event)}`,
       type: "button",
     }
@@ -490,9 +491,9 @@ function renderLane(model, lane, width) {
         marker.glyph,
       ),
     )
-    if (marker.count > 1) {
+    if (marker.folded.length > 1) {
       const count = el("span", { class: "repeat-count", style: `left:${x(marker.slot)}px` })
-      count.textContent = `×${marker.count}`
+      count.textContent = `×${marker.folded.length}`
       track.append(count)
     }
     if (marker.label) {
@@ -528,10 +529,15 @@ function describe(event) {
 function markerName(marker) {
   const event = /** @type {TapEvent} */ (state.events[marker.index])
   const kind = kindOf(event).replace(".", " ")
-  if (marker.count === 1) return `${kind} at ${clock(event.time)}`
-  const last = /** @type {TapEvent} */ (state.events[marker.lastIndex])
-  const what = marker.kind === "chatter" ? "pings and pongs" : kind
-  return `${what} ${marker.count} times, ${clock(event.time)} to ${clock(last.time)}`
+  const count = marker.folded.length
+  if (count === 1) return `${kind} at ${clock(event.time)}`
+  const events = marker.folded.map((index) => /** @type {TapEvent} */ (state.events[index]))
+  const kinds = [...new Set(events.map(kindOf))]
+  const span = `${clock(event.time)} to ${clock(/** @type {TapEvent} */ (events.at(-1)).time)}`
+  if (marker.kind === "chatter" && kinds.length > 1)
+    return `pings and pongs ${count} times, ${span}`
+  if (kinds.length === 1) return `${kind} ${count} times, ${span}`
+  return `${count} frames (${kinds.join(", ")}), ${span}`
 }
 
 /** `1 event`, `2 events`. @param {number} count @param {string} word */
@@ -624,7 +630,7 @@ function scheduleRender() {
 
 /** @returns {HTMLElement | null} */
 function selectedMarker() {
-  return document.querySelector(`.marker[data-index="${state.selected}"]`)
+  return document.querySelector(".marker.selected")
 }
 
 /** @param {number} index */
@@ -647,11 +653,9 @@ function showDetails(index) {
     ["time", `${clock(event.time)} (${new Date(event.time).toISOString()})`],
     ["seq", String(event.seq)],
   ]
-  const repeat = state.shown.find((marker) => marker.index === index && marker.count > 1)
-  if (repeat !== undefined) {
-    const last = /** @type {TapEvent} */ (state.events[repeat.lastIndex])
-    rows.push(["repeated", `${repeat.count} times, until ${clock(last.time)}`])
-  }
+  const fold = state.shown.find(
+    (marker) => marker.folded.length > 1 && marker.folded.includes(index),
+  )
   if (event.type === "frame") {
     rows.push([
       "direction",
@@ -673,6 +677,7 @@ function showDetails(index) {
     `#${event.seq} ${event.type === "frame" ? event.kind : describe(event)} at ${clock(event.time)}`
   $("details-facts").replaceChildren(
     ...rows.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, value)]),
+    ...(fold === undefined ? [] : [el("dt", {}, "with"), el("dd", {}, foldedList(fold, index))]),
   )
   $("details-text").textContent =
     event.type === "frame" ? event.text : JSON.stringify(event, null, 2)
@@ -695,8 +700,25 @@ function showDetails(index) {
   marker?.scrollIntoView({ block: "nearest", inline: "center" })
 }
 
+/**
+ * The events a folded marker stands for, each a button that shows it.
+ * @param {Marker} fold
+ * @param {number} shown
+ */
+function foldedList(fold, shown) {
+  const list = el("ol", { class: "folded" })
+  for (const index of fold.folded) {
+    const event = /** @type {TapEvent} */ (state.events[index])
+    const name = `${kindOf(event)} at ${clock(event.time)}`
+    const item = el("button", { type: "button", "data-show": String(index) }, name)
+    if (index === shown) item.setAttribute("aria-current", "true")
+    list.append(el("li", {}, item))
+  }
+  return list
+}
+
 function hideDetails() {
-  const focusBack = state.selected
+  const focusBack = selectedMarker()?.getAttribute("data-index")
   $("details").hidden = true
   state.selected = null
   const link = new URL(location.href)
@@ -712,7 +734,10 @@ function hideDetails() {
 /** Selects the marker `step` places after (or before) the selected one, in the order of events. */
 function moveSelection(/** @type {number} */ step) {
   if (state.shown.length === 0) return
-  const at = state.shown.findIndex((marker) => marker.index === state.selected)
+  const selected = state.selected
+  const at = state.shown.findIndex(
+    (marker) => selected !== null && marker.folded.includes(selected),
+  )
   const next = at === -1 ? (step > 0 ? 0 : state.shown.length - 1) : at + step
   const marker = state.shown[Math.min(Math.max(next, 0), state.shown.length - 1)]
   if (marker !== undefined) showDetails(marker.index)
@@ -870,6 +895,12 @@ $("timeline").addEventListener("click", (click) => {
 })
 $("timeline").addEventListener("scroll", labelFirstColumn, { passive: true })
 $("close-details").addEventListener("click", hideDetails)
+$("details-facts").addEventListener("click", (click) => {
+  const index = /** @type {HTMLElement} */ (click.target)
+    .closest("[data-show]")
+    ?.getAttribute("data-show")
+  if (index != null) showDetails(Number(index))
+})
 $("show-chatter").addEventListener("change", (change) => {
   state.showChatter = /** @type {HTMLInputElement} */ (change.target).checked
   scheduleRender()
