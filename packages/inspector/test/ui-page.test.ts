@@ -244,7 +244,7 @@ describe.runIf(runsInBrowser)("the inspector page", () => {
     ])
     expect(new URL(page.url()).searchParams.get("q")).toBe("kind:socket")
     await expect(page.locator("#counts").textContent()).resolves.toMatch(
-      /^\d+ events · 2 runners · 1 socket · \d+ hidden · \d+ lanes hidden$/,
+      /^\d+ events · 2 runners · 1 socket · \d+ filtered out( · pings and acks hidden: \d+)? · \d+ lanes hidden$/,
     )
     await page.screenshot({ path: screenshot("inspector-filtered.png"), fullPage: true })
     // Shared by URL: a page opened at it shows the same.

@@ -186,6 +186,7 @@ function buildModel(events, showChatter, filter) {
   const times = []
   let column = 0
   let shownEvents = 0
+  let chatterEvents = 0
 
   events.forEach((event, index) => {
     context.observe(event)
@@ -201,7 +202,10 @@ function buildModel(events, showChatter, filter) {
     }
     if (event.type === "actor") actorNames.set(event.actorId, event.name)
     const chatter = event.type === "frame" && CHATTER.has(event.kind)
-    if (chatter && !showChatter) return
+    if (chatter && !showChatter) {
+      chatterEvents++
+      return
+    }
 
     const { id, group } = laneOf(event)
     allLanes.add(id)
@@ -353,7 +357,8 @@ function buildModel(events, showChatter, filter) {
     runners,
     actorNames,
     times,
-    hiddenEvents: events.length - shownEvents,
+    hiddenChatter: chatterEvents,
+    filteredOut: events.length - chatterEvents - shownEvents,
     hiddenLanes: allLanes.size - lanes.size,
   }
 }
@@ -599,7 +604,8 @@ function render() {
     plural(model.runners.size, "runner"),
     plural(sockets, "socket"),
   ]
-  if (model.hiddenEvents > 0) counts.push(`${model.hiddenEvents} hidden`)
+  if (model.filteredOut > 0) counts.push(`${model.filteredOut} filtered out`)
+  if (model.hiddenChatter > 0) counts.push(`pings and acks hidden: ${model.hiddenChatter}`)
   if (model.hiddenLanes > 0) counts.push(`${plural(model.hiddenLanes, "lane")} hidden`)
   $("counts").textContent = counts.join(" · ")
   const pause = $("pause")
