@@ -407,6 +407,7 @@ describe.runIf(runsInBrowser)("the inspector page", () => {
       expect(box?.x).toBeGreaterThanOrEqual(0)
       expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390)
     }
+    await narrow.screenshot({ path: screenshot("inspector-390.png"), fullPage: true })
     // Scrolled, the first tick hides under the lane labels: the ruler says where the view starts.
     await narrow.locator("#timeline").evaluate((timeline) => {
       timeline.scrollLeft = 300
@@ -414,7 +415,6 @@ describe.runIf(runsInBrowser)("the inspector page", () => {
     await expect
       .poll(() => narrow.locator("#ruler-start").textContent())
       .toMatch(/^\d\d:\d\d:\d\d\.\d{3} →$/)
-    await narrow.screenshot({ path: screenshot("inspector-390.png"), fullPage: true })
     await narrow.close()
   })
 })
