@@ -29,4 +29,9 @@ export type {
 } from "./tap/tap-event.js"
 export { followTap, type TapEnd, tapUrl } from "./tap/tap-stream.js"
 export type { RelayMessage } from "./ui/tap-relay.js"
-export { type InspectorUi, type InspectorUiOptions, startInspectorUi } from "./ui/ui-server.js"
+export {
+  type InspectorUi,
+  type InspectorUiOptions,
+  type RecordedSession,
+  startInspectorUi,
+} from "./ui/ui-server.js"

@@ -2,6 +2,7 @@ import { createWriteStream, type WriteStream } from "node:fs"
 import { parseArgs } from "node:util"
 import { sessionEventLine, sessionHeaderLine } from "../../web/session-file.js"
 import {
+  FILTER_KEYS,
   FilterError,
   filterTerm,
   matchesFilter,
@@ -42,8 +43,6 @@ Colors on a terminal unless NO_COLOR is set. Ctrl-C stops.
 Exit codes: 0 stopped with Ctrl-C, 1 usage error, 2 the gateway cannot be reached, 3 the gateway went away.
 `
 
-const FILTER_OPTIONS = ["runner", "actor", "request", "kind", "version", "fault"] as const
-
 export async function runTail(argv: readonly string[], io: InspectIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -80,7 +79,7 @@ export async function runTail(argv: readonly string[], io: InspectIo): Promise<n
     return 1
   }
   const query = [
-    ...FILTER_OPTIONS.flatMap((key) => (values[key] ?? []).map((value) => filterTerm(key, value))),
+    ...FILTER_KEYS.flatMap((key) => (values[key] ?? []).map((value) => filterTerm(key, value))),
     ...(values.filter ?? []),
   ].join(" ")
   let filter: TapFilter

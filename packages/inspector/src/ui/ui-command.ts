@@ -3,7 +3,7 @@ import { parseSession, SessionFileError } from "../../web/session-file.js"
 import { fileErrorText } from "../file-error.js"
 import type { InspectIo } from "../inspect-io.js"
 import { redactTapEvent } from "../tap/redact-event.js"
-import { type InspectorUiOptions, startInspectorUi } from "./ui-server.js"
+import { type InspectorUiOptions, type RecordedSession, startInspectorUi } from "./ui-server.js"
 
 export const UI_HELP = `Usage: tunnelwire inspect ui <gateway-url> [options]
        tunnelwire inspect ui --file <session> [options]
@@ -93,10 +93,7 @@ export async function runUi(argv: readonly string[], io: InspectIo): Promise<num
 }
 
 /** The session file's events, redacted again; or the one line that says why it cannot be read. */
-async function readSession(
-  path: string,
-  io: InspectIo,
-): Promise<{ name: string; events: ReturnType<typeof redactTapEvent>[] } | string> {
+async function readSession(path: string, io: InspectIo): Promise<RecordedSession | string> {
   let text: string
   try {
     text = new TextDecoder().decode(await io.readFile(path))
