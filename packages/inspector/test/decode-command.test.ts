@@ -152,7 +152,8 @@ describe("inspect decode on bad input", () => {
   it("refuses text that is neither hex nor base64, an unknown version and an unknown type", async () => {
     expect(await runCli(["decode", "not bytes!"])).toMatchObject({
       code: 1,
-      stderr: "input is neither hex nor base64\n",
+      stderr:
+        "input is neither hex nor base64: give hex (04 01 00…), base64 (BAEA…), --file <path> or standard input\n",
     })
     const badVersion = await runCli(["decode", "00", "--version", "9"])
     expect(badVersion.code).toBe(1)
@@ -160,5 +161,21 @@ describe("inspect decode on bad input", () => {
     const badType = await runCli(["decode", "00", "--type", "ToNowhere"])
     expect(badType.code).toBe(1)
     expect(badType.stderr).toMatch(/no root type ToNowhere/)
+  })
+  it("says in one line, without a stack trace, that a --file is missing", async () => {
+    expect(await runCli(["decode", "--file", "/nonexistent/frame.bin"])).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "cannot read --file /nonexistent/frame.bin: no such file\n",
+    })
+  })
+
+  it("says that text which is not hex was read as base64 when it does not decode", async () => {
+    const output = await runCli(["decode", "zzzz", "--type", "ToServer"])
+    expect(output.code).toBe(2)
+    expect(output.stderr.split("\n")[0]).toBe(
+      "the input is not hex, so it was read as base64 (3 bytes); pass --encoding hex or --encoding base64 to say which",
+    )
+    expect(output.stderr).not.toMatch(/\n\s+at /)
   })
 })

@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { startGateway } from "@tunnelwire/gateway-mock"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { parseSession } from "../web/session-file.js"
 import { type CliRun, startCli } from "./run-cli.js"
 import {
   CHAT_RUNNER,
@@ -143,6 +147,55 @@ describe("inspect tail against a gateway mock", () => {
       { type: "socket", event: "wake", requestId: chat.requestId, actorId: chat.actorId },
     ])
     expect(events[0].seq).toBeLessThan(events[1].seq)
+  })
+
+  it("--version and --filter narrow with the page's query syntax: key:value terms and free words", async () => {
+    const legacy = await tailHistory(["--version", "2", "--kind", "frame"], (line) =>
+      line.includes("ToServerResponseStart"),
+    )
+    expect(lines(legacy).length).toBeGreaterThan(2)
+    expect(lines(legacy).every((line) => line.includes(` ${LEGACY_RUNNER} `))).toBe(true)
+    const words = await tailHistory(
+      ["--filter", `kind:WebSocketMessage request:${chat.requestId.slice(0, 8)} "ARE you"`],
+      (line) => line.includes("ToServerWebSocketMessage"),
+    )
+    expect(lines(words).map(kindColumn)).toEqual([
+      "ToClientWebSocketMessage",
+      "ToServerWebSocketMessage",
+    ])
+    expect(lines(words).every((line) => line.includes("are you"))).toBe(true)
+  })
+
+  it("--out writes the events shown to a session file that inspect ui --file reads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tunnelwire-tail-out-"))
+    const file = join(dir, "session.jsonl")
+    const run = await tailHistory(["--out", file, "--kind", "socket"], (line) =>
+      line.includes("socket.close"),
+    )
+    const { header, events } = parseSession(readFileSync(file, "utf8"))
+    expect(header).toMatchObject({ format: "tunnelwire-inspector-session", formatVersion: 1 })
+    expect(header.source).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/tap\?history=1$/)
+    expect(events.map((event) => `${event.type}.${"event" in event ? event.event : ""}`)).toEqual([
+      "socket.open",
+      "socket.hibernate",
+      "socket.wake",
+      "socket.close",
+    ])
+    expect(lines(run)).toHaveLength(4)
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it("refuses an unknown --kind in one line, with a guess and the valid kinds", async () => {
+    const run = await startCli(["tail", world.gateway.url, "--kind", "WebSocketMesage"]).done
+    expect(run.code).toBe(1)
+    const [first, ...choices] = run.stderr.trimEnd().split("\n")
+    expect(first).toBe(
+      'unknown --kind "WebSocketMesage" (did you mean WebSocketMessage?); valid kinds:',
+    )
+    expect(choices[0]).toBe("  types: frame, runner, actor, socket, request, fault")
+    expect(choices[1]).toContain("socket.hibernate")
+    expect(choices[2]).toContain("ToClientWebSocketMessage")
+    expect(run.stdout).toBe("")
   })
 
   it("colors the line on a terminal", async () => {

@@ -8,8 +8,9 @@ export * from "./gen/versioned.js"
 // Every version namespace (v1, v2, …, latest) and the version tables, including versions added
 // by `tunnelwire bump`.
 export * from "./gen/versions.js"
-export { fromJSON, type MessageTypeOptions, stringify, toJSON } from "./message-text.js"
+export { fromJSON, type MessageTypeOptions, redact, stringify, toJSON } from "./message-text.js"
 export { NO_MESSAGE_INDEX } from "./migrations/v1-to-v2.js"
+export { type FrameType, redactFrame } from "./redact-frame.js"
 export { asUint8Array, type BytesLike } from "./runtime/bytes.js"
 export type {
   EnumValueDescriptor,
@@ -26,7 +27,7 @@ export {
   TunnelwireError,
   VersionError,
 } from "./runtime/errors.js"
-export { REDACTED, redactHeader } from "./runtime/header-redaction.js"
+export { REDACTED, redactHeader, redactPath } from "./runtime/header-redaction.js"
 export type { JsonValue } from "./runtime/json-mapping.js"
 export {
   DowngradeError,

@@ -1,4 +1,5 @@
 import { fromJsonValue, type JsonValue, toJsonValue } from "./runtime/json-mapping.js"
+import { redactValue } from "./runtime/redact-value.js"
 import { type StringifyOptions, stringifyValue } from "./runtime/stringify.js"
 import { inferRootType, schemaOf } from "./schema-registry.js"
 
@@ -27,4 +28,14 @@ export function toJSON(message: unknown, options: MessageTypeOptions = {}): Json
 /** The inverse of {@link toJSON}; the type must be named, since JSON alone cannot tell it. */
 export function fromJSON(json: unknown, options: MessageTypeOptions & { type: string }): unknown {
   return fromJsonValue(schemaOf(options.version), options.type, json)
+}
+
+/**
+ * The message with every credential replaced by `<redacted>` (header values such as
+ * authorization, cookies and tokens, and credential query parameters in paths). It still
+ * encodes, so a redacted frame stays a frame.
+ */
+export function redact<T>(message: T, options: MessageTypeOptions = {}): T {
+  const schema = schemaOf(options.version)
+  return redactValue(schema, options.type ?? inferRootType(schema, message), message) as T
 }

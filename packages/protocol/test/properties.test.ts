@@ -4,6 +4,8 @@ import {
   fromJSON,
   JsonMappingError,
   PROTOCOL_VERSIONS,
+  redact,
+  redactFrame,
   schemas,
   stringify,
   toJSON,
@@ -156,6 +158,53 @@ describe("stringify", () => {
     const line = stringify(webSocketOpen(headers), { redact: false })
     expect(line).toContain('"authorization": "Bearer s3cret"')
     expect(line).toContain('"sec-websocket-protocol": "rivet, rivet_token.abc123"')
+  })
+
+  it("redacts credential query parameters in a path and keeps the others", () => {
+    const open = webSocketOpen(new Map())
+    const withPath = (path: string): v3.ToClient =>
+      ({
+        ...open,
+        val: {
+          ...open.val,
+          messageKind: {
+            tag: "ToClientWebSocketOpen",
+            val: { actorId: "a", path, headers: new Map() },
+          },
+        },
+      }) as v3.ToClient
+    expect(stringify(withPath("/chat?room=1&token=t0k&access_token=t1k&x=2"))).toContain(
+      'path: "/chat?room=1&token=<redacted>&access_token=<redacted>&x=2"',
+    )
+    expect(stringify(withPath("/chat?api_key=k#frag"))).toContain(
+      'path: "/chat?api_key=<redacted>#frag"',
+    )
+  })
+
+  it("redacts a message into one that still encodes, with every secret value gone from the bytes", () => {
+    const headers = new Map([
+      ["authorization", "Bearer s3cret-a"],
+      ["cookie", "session=s3cret-b"],
+      ["sec-websocket-protocol", "rivet, rivet_token.s3cret-c"],
+      ["accept", "*/*"],
+    ])
+    const message = webSocketOpen(headers)
+    const redacted = redact(message, { version: 3, type: "ToClient" })
+    const bytes = v3.encodeToClient(redacted)
+    expect(Buffer.from(bytes).toString("latin1")).not.toMatch(/s3cret/)
+    expect(v3.decodeToClient(bytes)).toEqual(redacted)
+    expect(stringify(v3.decodeToClient(bytes), { redact: false })).toContain(
+      '"sec-websocket-protocol": "rivet, rivet_token.<redacted>", "accept": "*/*"',
+    )
+    // The original is left as it was.
+    expect(headers.get("authorization")).toBe("Bearer s3cret-a")
+  })
+
+  it("gives back a message without secrets as it is, and its frame's bytes unencoded", () => {
+    const message = webSocketOpen(new Map([["accept", "*/*"]]))
+    expect(redact(message, { version: 3, type: "ToClient" })).toBe(message)
+    const bytes = v3.encodeToClient(message)
+    expect(redactFrame(bytes, { version: 3, type: "ToClient" }).wire).toBe(bytes)
   })
 
   it("cuts long maps after maxEntries and says how many it left out", () => {

@@ -1,10 +1,4 @@
-import {
-  idKey,
-  isProtocolVersion,
-  type latest,
-  rootTypesByVersion,
-  stringify,
-} from "@tunnelwire/protocol"
+import { idKey, isProtocolVersion, type latest, redactFrame, stringify } from "@tunnelwire/protocol"
 import type { FrameEvent } from "./tap-event.js"
 
 interface FrameSource {
@@ -13,10 +7,22 @@ interface FrameSource {
   readonly version: number
 }
 
-/** The frame as its receiver reads it: the wire bytes decoded in the connection's own version. */
-function wireText(version: number, type: "ToClient" | "ToServer", wire: Uint8Array): string {
+/**
+ * The frame as its receiver reads it, decoded in the connection's own version, with credentials
+ * (authorization, cookies, tokens) replaced in the text and in the bytes alike: a tap subscriber
+ * sees the same frame it could decode itself, minus the secrets.
+ */
+function shownFrame(
+  version: number,
+  type: "ToClient" | "ToServer",
+  wire: Uint8Array,
+): { readonly text: string; readonly wire: string } {
   if (!isProtocolVersion(version)) throw new Error(`v${version} is not a protocol version`)
-  return stringify(rootTypesByVersion[version][type].decode(wire), { version, type })
+  const redacted = redactFrame(wire, { version, type })
+  return {
+    text: stringify(redacted.message, { version, type }),
+    wire: Buffer.from(redacted.wire).toString("base64"),
+  }
 }
 
 /** The actor of a tunneled request this connection serves, by request id hex. */
@@ -37,8 +43,7 @@ export function toRunnerFrame(
     requestId,
     actorId: requestId !== null ? actorOf(requestId) : toClientActor(message),
     kind: toClientKind(message),
-    text: wireText(source.version, "ToClient", wire),
-    wire: Buffer.from(wire).toString("base64"),
+    ...shownFrame(source.version, "ToClient", wire),
   }
 }
 
@@ -57,8 +62,7 @@ export function fromRunnerFrame(
     requestId,
     actorId: requestId !== null ? actorOf(requestId) : toServerActor(message),
     kind: toServerKind(message),
-    text: wireText(source.version, "ToServer", wire),
-    wire: Buffer.from(wire).toString("base64"),
+    ...shownFrame(source.version, "ToServer", wire),
   }
 }
 

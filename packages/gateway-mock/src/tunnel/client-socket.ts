@@ -9,6 +9,7 @@ import {
   type latest,
   newId,
   numbersMessages,
+  redactPath,
   withRayId,
 } from "@tunnelwire/protocol"
 import type { RawData, WebSocket } from "ws"
@@ -351,7 +352,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       event,
       requestId: this.key,
       actorId: this.#actor.id,
-      path: this.#path,
+      path: redactPath(this.#path),
       runnerId,
       code: code ?? null,
       reason: reason ?? null,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import { idKey, type latest, newId } from "@tunnelwire/protocol"
+import { idKey, type latest, newId, redactPath } from "@tunnelwire/protocol"
 import { type Actor, type ActorExchange, ActorUnavailableError } from "../actors/actor.js"
 import { newRayId } from "../ray-id.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
@@ -231,7 +231,7 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
       requestId: this.key,
       actorId: this.#actor.id,
       method: this.#req.method ?? "GET",
-      path: this.#path,
+      path: redactPath(this.#path),
       status,
     }))
   }

@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util"
 import { stringify, toJSON, VersionError } from "@tunnelwire/protocol"
+import { fileErrorText } from "../file-error.js"
 import type { InspectIo } from "../inspect-io.js"
 import { decodeFrame } from "./decode-frame.js"
 import { hexDumpAround } from "./hex-dump.js"
-import { bytesFromText, InputError } from "./read-input.js"
+import { bytesFromText, guessEncoding, InputError } from "./read-input.js"
 
 export const DECODE_HELP = `Usage: tunnelwire inspect decode [<hex-or-base64>] [options]
 
@@ -53,18 +54,27 @@ export async function runDecode(argv: readonly string[], io: InspectIo): Promise
     return 1
   }
   let bytes: Uint8Array
-  try {
-    if (values.file !== undefined) bytes = new Uint8Array(await io.readFile(values.file))
-    else {
-      const text = positionals[0] ?? new TextDecoder().decode(await io.readStdin())
-      bytes = bytesFromText(text, values.encoding as "hex" | "base64" | undefined)
+  // Text that is not hex is read as base64, which a typo often is too: say so if it fails.
+  let readAsBase64 = ""
+  if (values.file !== undefined) {
+    try {
+      bytes = new Uint8Array(await io.readFile(values.file))
+    } catch (error) {
+      io.stderr(`cannot read --file ${values.file}: ${fileErrorText(error)}\n`)
+      return 1
     }
-  } catch (error) {
-    if (error instanceof InputError) {
+  } else {
+    const text = positionals[0] ?? new TextDecoder().decode(await io.readStdin())
+    try {
+      bytes = bytesFromText(text, values.encoding as "hex" | "base64" | undefined)
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
       io.stderr(`${error.message}\n`)
       return 1
     }
-    throw error
+    if (values.encoding === undefined && guessEncoding(text) === "base64") {
+      readAsBase64 = `the input is not hex, so it was read as base64 (${bytes.length} bytes); pass --encoding hex or --encoding base64 to say which\n`
+    }
   }
 
   let result: ReturnType<typeof decodeFrame>
@@ -72,8 +82,9 @@ export async function runDecode(argv: readonly string[], io: InspectIo): Promise
     result = decodeFrame({ bytes, type: values.type, version, embedded: values.embedded })
   } catch (error) {
     if (error instanceof VersionError || error instanceof Error) {
-      io.stderr(`${error.message}\n`)
-      return error instanceof VersionError || /root type/.test(error.message) ? 1 : 2
+      const usage = error instanceof VersionError || /root type/.test(error.message)
+      io.stderr(`${usage ? "" : readAsBase64}${error.message}\n`)
+      return usage ? 1 : 2
     }
     throw error
   }
@@ -84,6 +95,7 @@ export async function runDecode(argv: readonly string[], io: InspectIo): Promise
     return 1
   }
   if (result.ok === false) {
+    io.stderr(readAsBase64)
     for (const { error } of result.failures) io.stderr(`${error.message}\n`)
     const deepest = result.failures.reduce((a, b) => (b.error.offset > a.error.offset ? b : a))
     io.stderr(`${hexDumpAround(bytes, deepest.error.offset + result.payloadOffset)}\n`)

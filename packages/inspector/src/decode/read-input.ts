@@ -3,8 +3,13 @@ export type InputEncoding = "hex" | "base64"
 /** Bytes written as text: hex (spaces, colons and a `0x` prefix allowed) or standard base64. */
 export function bytesFromText(text: string, encoding?: InputEncoding): Uint8Array {
   const trimmed = text.trim()
-  const chosen = encoding ?? (looksLikeHex(trimmed) ? "hex" : "base64")
+  const chosen = encoding ?? guessEncoding(trimmed)
   return chosen === "hex" ? fromHexText(trimmed) : fromBase64Text(trimmed)
+}
+
+/** Hex when the text is pairs of hex digits, else base64: what a text input is read as. */
+export function guessEncoding(text: string): InputEncoding {
+  return looksLikeHex(text.trim()) ? "hex" : "base64"
 }
 
 function looksLikeHex(text: string): boolean {
@@ -23,7 +28,9 @@ function fromHexText(text: string): Uint8Array {
 function fromBase64Text(text: string): Uint8Array {
   const compact = text.replace(/\s/g, "")
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) {
-    throw new InputError("input is neither hex nor base64")
+    throw new InputError(
+      "input is neither hex nor base64: give hex (04 01 00…), base64 (BAEA…), --file <path> or standard input",
+    )
   }
   return new Uint8Array(Buffer.from(compact, "base64"))
 }

@@ -1,4 +1,4 @@
-import { kindOf, type RunnerFacts, requestIdOf, type TapContext } from "../tap/tap-context.js"
+import { kindOf, type RunnerFacts, requestIdOf, type TapContext } from "../../web/tap-filter.js"
 import type { TapEvent } from "../tap/tap-event.js"
 import type { Paint } from "./paint.js"
 

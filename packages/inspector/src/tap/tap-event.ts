@@ -1,4 +1,5 @@
 import type { TapEvent } from "@tunnelwire/gateway-mock"
+import { isTapEvent } from "../../web/session-file.js"
 
 export type {
   ActorEvent,
@@ -9,8 +10,6 @@ export type {
   SocketEvent,
   TapEvent,
 } from "@tunnelwire/gateway-mock"
-
-const TYPES = new Set(["frame", "runner", "actor", "socket", "request", "fault"])
 
 /**
  * Reads one tap message; null for anything that is not a tap event of a type the inspector knows
@@ -23,9 +22,5 @@ export function parseTapEvent(text: string): TapEvent | null {
   } catch {
     return null
   }
-  if (typeof value !== "object" || value === null) return null
-  const { type, seq, time } = value as Record<string, unknown>
-  if (typeof type !== "string" || !TYPES.has(type)) return null
-  if (typeof seq !== "number" || typeof time !== "number") return null
-  return value as TapEvent
+  return isTapEvent(value) ? value : null
 }

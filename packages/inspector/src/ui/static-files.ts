@@ -4,9 +4,12 @@ import type { ServerResponse } from "node:http"
 // The page is plain files in the package's web/ folder, found from src/ui and dist/ui alike.
 const WEB_DIR = new URL("../../web/", import.meta.url)
 
-const FILES: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
+/** The page's files by the path they are served at. */
+export const FILES: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/timeline.js": { file: "timeline.js", type: "text/javascript; charset=utf-8" },
+  "/tap-filter.js": { file: "tap-filter.js", type: "text/javascript; charset=utf-8" },
+  "/session-file.js": { file: "session-file.js", type: "text/javascript; charset=utf-8" },
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
 }
 

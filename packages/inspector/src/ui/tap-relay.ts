@@ -1,15 +1,27 @@
+import { redactTapEvent } from "../tap/redact-event.js"
 import type { TapEvent } from "../tap/tap-event.js"
 import { followTap, tapUrl } from "../tap/tap-stream.js"
 
-/** What the inspector page receives over its WebSocket: the gateway's state, and tap events. */
+/**
+ * What the inspector page receives over its WebSocket: where its events come from (a gateway's
+ * tap and its state, or a session file), and tap events.
+ */
 export type RelayMessage =
   | {
       readonly kind: "status"
+      /** The gateway's tap URL, or the session file's name. */
       readonly gateway: string
-      readonly state: "connecting" | "live" | "gone"
+      readonly state: "connecting" | "live" | "gone" | "session"
       readonly detail: string | null
     }
   | { readonly kind: "events"; readonly events: readonly TapEvent[] }
+
+/** Where the page's events come from: one subscription shared by every open page. */
+export interface TapSource {
+  start(): void
+  subscribe(send: (message: RelayMessage) => void): () => void
+  close(): Promise<void>
+}
 
 type StatusMessage = Extract<RelayMessage, { kind: "status" }>
 
@@ -25,7 +37,7 @@ export interface RelayOptions {
  * One subscription to a gateway's tap, shared by every open page: it keeps the events so a page
  * opened (or reloaded) later shows the whole timeline, and reconnects when the gateway restarts.
  */
-export class TapRelay {
+export class TapRelay implements TapSource {
   readonly #url: string
   readonly #options: RelayOptions
   readonly #events: TapEvent[] = []
@@ -46,7 +58,6 @@ export class TapRelay {
     this.#running ??= this.#follow()
   }
 
-  /** Sends the current state and every kept event to `send`, then each later change. */
   subscribe(send: (message: RelayMessage) => void): () => void {
     send(this.#status)
     send({ kind: "events", events: this.#events })
@@ -75,7 +86,9 @@ export class TapRelay {
     }
   }
 
-  #keep(event: TapEvent): void {
+  #keep(received: TapEvent): void {
+    // Secrets are redacted by the gateway; a gateway that did not is redacted here.
+    const event = redactTapEvent(received)
     const key = `${event.seq}:${event.time}`
     if (this.#seen.has(key)) return
     this.#seen.add(key)

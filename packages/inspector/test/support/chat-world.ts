@@ -8,6 +8,8 @@ export const CHAT_RUNNER = "chat-runner"
 export const LEGACY_RUNNER = "legacy-runner"
 /** The actor closes the chat with this when the client says "bye". */
 export const GOODBYE = { code: 4000, reason: "see you" }
+/** Every HTTP response of the actors sets this cookie: a secret the tap must not show. */
+export const ACTOR_COOKIE = "actor-session=S3cretFromTheActorCookie"
 
 export interface ChatWorld {
   readonly gateway: Gateway
@@ -67,7 +69,9 @@ function chatRunner(endpoint: string, runnerName: string, protocolVersion: numbe
       onActorStart: () => {},
       onActorStop: () => {},
       fetch: async (_actorId, request) =>
-        new Response(`hello from ${new URL(request.url).pathname}`),
+        new Response(`hello from ${new URL(request.url).pathname}`, {
+          headers: { "set-cookie": ACTOR_COOKIE },
+        }),
       websocket: (_actorId, ws: TunnelWebSocket) => {
         ws.addEventListener("message", (message) => {
           const text = String(message.data)

@@ -1,6 +1,6 @@
 import { namedType, resolveType, type SchemaDescriptor, type TypeDescriptor } from "./descriptor.js"
-import { redactHeader } from "./header-redaction.js"
 import { toHex } from "./hex.js"
+import { redactValue } from "./redact-value.js"
 
 export interface StringifyOptions {
   /** Replace secrets in string maps (authorization, cookies, tokens). Default `true`. */
@@ -37,7 +37,8 @@ export function stringifyValue(
     maxStringLength: options.maxStringLength ?? 80,
     maxEntries: options.maxEntries ?? 8,
   }
-  return show(schema, namedType(schema, typeName), value, settings, typeName)
+  const shown = settings.redact ? redactValue(schema, typeName, value) : value
+  return show(schema, namedType(schema, typeName), shown, settings, typeName)
 }
 
 function show(
@@ -88,14 +89,10 @@ function show(
     }
     case "map": {
       const map = value as ReadonlyMap<unknown, unknown>
-      const stringMap = resolveType(schema, resolved.key).kind === "str"
       const shown: string[] = []
       for (const [key, entry] of map) {
         if (shown.length === settings.maxEntries) break
-        const entryText =
-          stringMap && settings.redact && typeof entry === "string"
-            ? showString(redactHeader(key as string, entry), settings.maxStringLength)
-            : show(schema, resolved.value, entry, settings, undefined)
+        const entryText = show(schema, resolved.value, entry, settings, undefined)
         shown.push(`${show(schema, resolved.key, key, settings, undefined)}: ${entryText}`)
       }
       return `${typeName ?? ""}{${shown.join(", ")}${more(map.size, settings.maxEntries)}}`
