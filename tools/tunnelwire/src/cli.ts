@@ -59,7 +59,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   inspect: {
     summary: "decode frames, tail a gateway's tap, serve its timeline page (@tunnelwire/inspector)",
-    help: "Usage: tunnelwire inspect <decode|tail|serve> [options]\n",
+    help: "Usage: tunnelwire inspect <decode|tail|ui> [options]\n",
     run: runInspector,
   },
 }
