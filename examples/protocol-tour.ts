@@ -5,7 +5,7 @@ import {
   PROTOCOL_VERSIONS,
   readEmbeddedVersion,
   stringify,
-  toJSON,
+  toJson,
   v1,
   writeEmbeddedVersion,
 } from "../packages/protocol/src/index.ts"
@@ -45,7 +45,7 @@ for (const [version, bytes] of [
   const { version: storedVersion, payload } = readEmbeddedVersion(stored)
   const decoded = storedVersion === 1 ? v1.decodeToClient(payload) : latest.decodeToClient(payload)
   console.log(`  stringify: ${stringify(decoded, { version: storedVersion })}`)
-  console.log(`  JSON:      ${JSON.stringify(toJSON(decoded, { version: storedVersion }))}\n`)
+  console.log(`  JSON:      ${JSON.stringify(toJson(decoded, { version: storedVersion }))}\n`)
 }
 console.log(
   "Next: `npm test` runs the test suites; `npm run bench -w @tunnelwire/protocol` the benchmark.",

@@ -114,7 +114,7 @@ describe("a misbehaving runner connection is closed; others are unaffected", () 
   it("a message before ToServerInit closes it with RunnerConnectionClose.protocolViolation", async () => {
     const { ws, outcome, closed } = connect({ token: TOKEN })
     await outcome
-    ws.send(encodeToServer({ tag: "ToServerPing", val: { ts: 1n } }))
+    ws.send(encodeToServer({ tag: "ToServerPing", val: { ts: 1n } }, { version: LATEST_VERSION }))
     expect(await closed).toEqual({
       code: RunnerConnectionClose.protocolViolation.code,
       reason: RunnerConnectionClose.protocolViolation.reason,

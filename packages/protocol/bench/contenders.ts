@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer"
 import * as bare from "@bare-ts/lib"
-import { fromJSON, toJSON, v3 } from "../src/index.js"
+import { fromJson, toJson, v3 } from "../src/index.js"
 
 /** One way of turning a `ToClient` message into something sendable and back. */
 export interface Contender {
@@ -20,12 +20,12 @@ export const tunnelwire: Contender = {
 const JSON_TYPE = { version: 3, type: "ToClient" } as const
 
 function jsonText(message: v3.ToClient): string {
-  return JSON.stringify(toJSON(message, JSON_TYPE))
+  return JSON.stringify(toJson(message, JSON_TYPE))
 }
 
 export const json: Contender = {
   name: "JSON mapping",
-  roundTrip: (message) => fromJSON(JSON.parse(jsonText(message)), JSON_TYPE),
+  roundTrip: (message) => fromJson(JSON.parse(jsonText(message)), JSON_TYPE),
   encodedSize: (message) => Buffer.byteLength(jsonText(message), "utf8"),
 }
 

@@ -8,7 +8,7 @@ export * from "./gen/versioned.js"
 // Every version namespace (v1, v2, …, latest) and the version tables, including versions added
 // by `tunnelwire bump`.
 export * from "./gen/versions.js"
-export { fromJSON, type MessageTypeOptions, redact, stringify, toJSON } from "./message-text.js"
+export { fromJson, type MessageTypeOptions, redact, stringify, toJson } from "./message-text.js"
 export { NO_MESSAGE_INDEX } from "./migrations/v1-to-v2.js"
 export { type FrameType, redactFrame } from "./redact-frame.js"
 export { asUint8Array, type BytesLike } from "./runtime/bytes.js"

@@ -20,13 +20,13 @@ export function stringify(
 }
 
 /** The lossless JSON form of any message (see `toJsonValue` for the mapping rules). */
-export function toJSON(message: unknown, options: MessageTypeOptions = {}): JsonValue {
+export function toJson(message: unknown, options: MessageTypeOptions = {}): JsonValue {
   const schema = schemaOf(options.version)
   return toJsonValue(schema, options.type ?? inferRootType(schema, message), message)
 }
 
-/** The inverse of {@link toJSON}; the type must be named, since JSON alone cannot tell it. */
-export function fromJSON(json: unknown, options: MessageTypeOptions & { type: string }): unknown {
+/** The inverse of {@link toJson}; the type must be named, since JSON alone cannot tell it. */
+export function fromJson(json: unknown, options: MessageTypeOptions & { type: string }): unknown {
   return fromJsonValue(schemaOf(options.version), options.type, json)
 }
 

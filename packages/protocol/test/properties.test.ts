@@ -1,14 +1,14 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
-  fromJSON,
+  fromJson,
   JsonMappingError,
   PROTOCOL_VERSIONS,
   redact,
   redactFrame,
   schemas,
   stringify,
-  toJSON,
+  toJson,
   v3,
 } from "../src/index.js"
 import { arbitraryOf } from "./support/arbitrary.js"
@@ -45,11 +45,11 @@ describe.each(PROTOCOL_VERSIONS)("v%i", (version) => {
       fc.assert(
         fc.property(messages, (message) => {
           const json = codec.toJson(message)
-          expect(toJSON(message, type)).toStrictEqual(json)
+          expect(toJson(message, type)).toStrictEqual(json)
           const parsed: unknown = JSON.parse(JSON.stringify(json))
           const bytes = codec.encode(message)
           expect(codec.encode(codec.fromJson(parsed))).toEqual(bytes)
-          expect(codec.encode(fromJSON(parsed, type))).toEqual(bytes)
+          expect(codec.encode(fromJson(parsed, type))).toEqual(bytes)
         }),
         RUNS,
       )
@@ -232,12 +232,12 @@ describe("JSON mapping", () => {
 
   it("keeps map entries in order, numeric-looking and __proto__ keys included", () => {
     const message = webSocketOpen(tricky)
-    const json = toJSON(message)
+    const json = toJson(message)
     expect(JSON.stringify(json)).toContain(
       '"headers":[["10","ten"],["2","two"],["__proto__","proto"],["b","bee"],["1","one"],' +
         '["constructor","ctor"]]',
     )
-    const back = fromJSON(JSON.parse(JSON.stringify(json)), { type: "ToClient" })
+    const back = fromJson(JSON.parse(JSON.stringify(json)), { type: "ToClient" })
     expect(comparable(back)).toStrictEqual(comparable(message))
     expect(v3.encodeToClient(v3.fromJsonToClient(json))).toEqual(v3.encodeToClient(message))
   })
@@ -248,16 +248,16 @@ describe("JSON mapping", () => {
     ["zero", 0n, "0"],
   ])("writes %s as a decimal string and reads it back", (_name, value, text) => {
     const ack: v3.ToServer = { tag: "ToServerAckCommands", val: { lastCommandIdx: value } }
-    expect(toJSON(ack)).toStrictEqual({ tag: "ToServerAckCommands", val: { lastCommandIdx: text } })
-    expect(fromJSON(JSON.parse(JSON.stringify(toJSON(ack))), { type: "ToServer" })).toStrictEqual(
+    expect(toJson(ack)).toStrictEqual({ tag: "ToServerAckCommands", val: { lastCommandIdx: text } })
+    expect(fromJson(JSON.parse(JSON.stringify(toJson(ack))), { type: "ToServer" })).toStrictEqual(
       ack,
     )
   })
 
   it("writes the u64 maximum as a decimal string and reads it back", () => {
     const message = kvList(0xffff_ffff_ffff_ffffn)
-    expect(toJSON(message)).toStrictEqual(kvListJson("18446744073709551615"))
-    expect(fromJSON(kvListJson("18446744073709551615"), { type: "ToServer" })).toStrictEqual(
+    expect(toJson(message)).toStrictEqual(kvListJson("18446744073709551615"))
+    expect(fromJson(kvListJson("18446744073709551615"), { type: "ToServer" })).toStrictEqual(
       message,
     )
   })
@@ -427,12 +427,12 @@ function webSocketOpenJson(headers: unknown): unknown {
   }
 }
 
-/** `fromJSON` of v3 `json` as the root type its path starts with fails at `path` for `reason`. */
+/** `fromJson` of v3 `json` as the root type its path starts with fails at `path` for `reason`. */
 function expectMappingError(json: unknown, path: string, reason: string): void {
   const root = path.split(/[.[]/)[0]!
   let error: unknown
   try {
-    fromJSON(json, { version: 3, type: root })
+    fromJson(json, { version: 3, type: root })
   } catch (caught) {
     error = caught
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest"
@@ -29,14 +29,82 @@ describe("tunnelwire CLI", () => {
     })
   }
 
-  it("exits 1 for an unknown command, an unknown option or a bad format", async () => {
-    expect((await run("publish")).code).toBe(1)
-    expect((await run("check", "--strict")).code).toBe(1)
-    const badFormat = await run("check", "--format", "xml")
-    expect(badFormat).toMatchObject({
-      code: 1,
-      err: expect.stringContaining("--format must be one of text, json, github"),
+  it("prints its version with --version and -v, and its usage with -h, --help and help", async () => {
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+    for (const flag of ["--version", "-v"]) {
+      expect(await run(flag)).toEqual({ code: 0, out: `${manifest.version}\n`, err: "" })
+    }
+    for (const flag of ["-h", "--help", "help"]) {
+      const result = await run(flag)
+      expect(result).toMatchObject({ code: 0, err: "" })
+      expect(result.out).toMatch(/^Usage: tunnelwire <command>/)
+    }
+    expect((await run("help", "check")).out).toMatch(/^Usage: tunnelwire check/)
+    expect((await run("gen", "-h")).out).toMatch(/^Usage: tunnelwire gen/)
+  })
+
+  it("reports every usage error the same way: the message, then the usage, on stderr, exit 1", async () => {
+    const cases: [string[], string, RegExp][] = [
+      [[], "tunnelwire: no command given", /^Usage: tunnelwire <command>/m],
+      [["publish"], 'tunnelwire: unknown command "publish"', /^Usage: tunnelwire <command>/m],
+      [["--bogus"], 'tunnelwire: unknown option "--bogus"', /^Usage: tunnelwire <command>/m],
+      [
+        ["check", "--bogus"],
+        "tunnelwire: check: unknown option --bogus",
+        /^Usage: tunnelwire check/m,
+      ],
+      [
+        ["gen", "--check=yes"],
+        "tunnelwire: gen: --check takes no value",
+        /^Usage: tunnelwire gen/m,
+      ],
+      [
+        ["check", "--format"],
+        "tunnelwire: check: --format needs a value",
+        /^Usage: tunnelwire check/m,
+      ],
+      [
+        ["check", "--format", "--root", "x"],
+        "tunnelwire: check: --format needs a value",
+        /^Usage: tunnelwire check/m,
+      ],
+      [["bump", "v4"], 'tunnelwire: bump: unexpected argument "v4"', /^Usage: tunnelwire bump/m],
+      [
+        ["check", "a", "b", "c"],
+        'tunnelwire: check: unexpected argument "c"',
+        /^Usage: tunnelwire check/m,
+      ],
+      [
+        ["check", "--format", "xml"],
+        'tunnelwire: check: --format must be one of text, json, github, not "xml"',
+        /^Usage: tunnelwire check/m,
+      ],
+      [
+        ["gen", "--format", "github"],
+        'tunnelwire: gen: --format must be one of text, json, not "github"',
+        /^Usage: tunnelwire gen/m,
+      ],
+    ]
+    for (const [argv, message, usage] of cases) {
+      const result = await run(...argv)
+      expect(result, argv.join(" ")).toMatchObject({ code: 1, out: "" })
+      expect(result.err.split("\n")[0], argv.join(" ")).toBe(message)
+      expect(result.err, argv.join(" ")).toMatch(usage)
+      // Node's own parseArgs wording never reaches the user.
+      expect(result.err).not.toMatch(/ERR_PARSE_ARGS|To specify a positional argument|\n\s+at /)
+    }
+  })
+
+  it("prints the rule list as JSON under --format json, and as the Markdown table otherwise", async () => {
+    const json = await run("check", "--list-rules", "--format", "json")
+    expect(json.code).toBe(0)
+    const rules: { id: string; fails: string }[] = JSON.parse(json.out)
+    expect(rules.find((rule) => rule.id === "RELEASED_SCHEMA_MODIFIED")).toMatchObject({
+      category: "RELEASE",
+      fails: "always",
     })
+    expect(rules.find((rule) => rule.id === "STRUCT_FIELD_ADDED")?.fails).toBe("in-revision")
+    expect((await run("check", "--list-rules")).out).toMatch(/^\| rule +\| category/)
   })
 
   it("exits 1 when check is given one file, or files and --against", async () => {
@@ -67,6 +135,38 @@ describe("tunnelwire CLI", () => {
     writeFileSync(broken, "type A struct {\n  retry\n}\n")
     const result = await run("check", old, broken)
     expect(result.code).toBe(100)
-    expect(result.err).toMatch(/^error .*broken\.bare:3:1: /)
+    expect(result.err).toMatch(/^\S*broken\.bare:3:1: /)
+  })
+
+  it("reports a schema gen cannot compile as file:line:col and the reason, without a stack", async () => {
+    const root = mkdtempSync(join(tmpdir(), "tunnelwire-cli-gen-"))
+    try {
+      mkdirSync(join(root, "schemas", "runner-protocol"), { recursive: true })
+      writeFileSync(
+        join(root, "schemas", "runner-protocol", "v1.bare"),
+        "type A struct {\n  retry: bool\n}\n\ntype B union { A | Missing }\n",
+      )
+      const result = await run("gen", "--root", root)
+      expect(result.code).toBe(1)
+      expect(result.err).toMatch(/^schemas\/runner-protocol\/v1\.bare:5:20: .*Missing/)
+      expect(result.err.trimEnd().split("\n")).toHaveLength(1)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it("reports a project it cannot work with in one line: a gap between versions", async () => {
+    const root = mkdtempSync(join(tmpdir(), "tunnelwire-cli-gap-"))
+    try {
+      mkdirSync(join(root, "schemas", "runner-protocol"), { recursive: true })
+      writeFileSync(join(root, "schemas", "runner-protocol", "v2.bare"), "type A u8\n")
+      const result = await run("gen", "--root", root)
+      expect(result).toMatchObject({ code: 1, out: "" })
+      expect(result.err).toBe(
+        "tunnelwire gen: schema versions must run from v1 without gaps; v1.bare is missing\n",
+      )
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })

@@ -1,95 +1,157 @@
-import { parseArgs } from "node:util"
-import { BUMP_HELP, runBump } from "./commands/bump/command.ts"
-import { CHECK_HELP, FORMATS, type Format, runCheck } from "./commands/check/command.ts"
-import { GEN_HELP, runGen } from "./commands/gen/command.ts"
-import { ruleListMarkdown } from "./rules/rule-list.ts"
-import { UsageError } from "./usage-error.ts"
+import { readFileSync } from "node:fs"
+import { parseCommandArgs } from "./command-args.ts"
+import { BUMP_FORMATS, BUMP_HELP, BUMP_OPTIONS, BUMP_SUMMARY } from "./commands/bump/usage.ts"
+import { CHECK_HELP, CHECK_OPTIONS, CHECK_SUMMARY, FORMATS } from "./commands/check/usage.ts"
+import { GEN_FORMATS, GEN_HELP, GEN_OPTIONS, GEN_SUMMARY } from "./commands/gen/usage.ts"
+import { SchemaSyntaxError } from "./schema/schema-error.ts"
+import { ProjectError, UsageError } from "./usage-error.ts"
+
+// Only the usage texts are imported up front; a command's code (the TypeScript compiler API,
+// bare-ts) loads when it runs, so `tunnelwire --help` and `--version` answer at once.
+
+interface Command {
+  readonly summary: string
+  readonly help: string
+  run(argv: readonly string[]): Promise<number>
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  gen: {
+    summary: GEN_SUMMARY,
+    help: GEN_HELP,
+    async run(argv) {
+      const { values } = parseCommandArgs(argv, GEN_OPTIONS)
+      if (values.help) return print(GEN_HELP)
+      const format = oneOf("--format", values.format, GEN_FORMATS)
+      const { runGen } = await import("./commands/gen/command.ts")
+      return runGen({ check: values.check, root: values.root, format })
+    },
+  },
+  check: {
+    summary: CHECK_SUMMARY,
+    help: CHECK_HELP,
+    async run(argv) {
+      const { values, positionals } = parseCommandArgs(argv, CHECK_OPTIONS, 2)
+      if (values.help) return print(CHECK_HELP)
+      const format = oneOf("--format", values.format, FORMATS)
+      if (values["list-rules"]) {
+        const { ruleListJson, ruleListMarkdown } = await import("./rules/rule-list.ts")
+        if (format === "github") throw new UsageError("--list-rules prints text or json")
+        return print(format === "json" ? ruleListJson() : `${ruleListMarkdown()}\n`)
+      }
+      const { runCheck } = await import("./commands/check/command.ts")
+      return runCheck(
+        { root: values.root, against: values.against, format, files: positionals },
+        { stdout: process.stdout, stderr: process.stderr, env: process.env },
+      )
+    },
+  },
+  bump: {
+    summary: BUMP_SUMMARY,
+    help: BUMP_HELP,
+    async run(argv) {
+      const { values } = parseCommandArgs(argv, BUMP_OPTIONS)
+      if (values.help) return print(BUMP_HELP)
+      const format = oneOf("--format", values.format, BUMP_FORMATS)
+      const { runBump } = await import("./commands/bump/command.ts")
+      return runBump({ dryRun: values["dry-run"], root: values.root, format })
+    },
+  },
+  inspect: {
+    summary: "decode frames, tail a gateway's tap, serve its timeline page (@tunnelwire/inspector)",
+    help: "Usage: tunnelwire inspect <decode|tail|ui> [options]\n",
+    run: runInspector,
+  },
+}
 
 const USAGE = `Usage: tunnelwire <command> [options]
 
 Commands:
-  gen     generate typed codecs from schemas/runner-protocol/vN.bare, and scaffold converters
-  check   report what changed between versions, and fail when a release or converter breaks
-  bump    release the newest schema version and open the next one
-  inspect decode frames, tail a gateway's tap, serve its timeline page (@tunnelwire/inspector)
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(8)}${command.summary}`)
+  .join("\n")}
 
-Run \`tunnelwire <command> --help\` for a command's options.
+Options:
+  -h, --help      show this help; \`tunnelwire <command> --help\` shows a command's options
+  -v, --version   print the version of tunnelwire
+
+Exit codes: 0 done, 1 usage error (or input that cannot be processed), 100 a check found
+something out of date or broken.
 `
 
-/** Exit codes: 0 success, 1 usage error, 100 a check found something out of date or broken. */
+/**
+ * Runs one command line and returns the exit code: 0 success, 1 usage error, 100 a check found
+ * something out of date or broken. Mistakes in the call, in a schema or in the project are one
+ * message on stderr, never a stack trace; only a bug in tunnelwire itself shows one.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv
+  const [name, ...rest] = argv
+  if (name === undefined) return usageError("no command given", USAGE)
+  if (name === "-h" || name === "--help") return print(USAGE)
+  if (name === "help") return print(commandNamed(rest[0])?.help ?? USAGE)
+  if (name === "-v" || name === "--version") return print(`${version()}\n`)
+  const command = commandNamed(name)
+  if (command === undefined) {
+    const what = name.startsWith("-") ? "unknown option" : "unknown command"
+    return usageError(`${what} "${name}"`, USAGE)
+  }
   try {
-    switch (command) {
-      case "gen": {
-        const { values } = parseArgs({
-          args: [...rest],
-          options: {
-            check: { type: "boolean", default: false },
-            root: { type: "string" },
-            help: { type: "boolean", default: false },
-          },
-        })
-        if (values.help) return help(GEN_HELP)
-        return runGen({ check: values.check, root: values.root })
-      }
-      case "check": {
-        const { values, positionals } = parseArgs({
-          args: [...rest],
-          allowPositionals: true,
-          options: {
-            against: { type: "string" },
-            format: { type: "string", default: "text" },
-            "list-rules": { type: "boolean", default: false },
-            root: { type: "string" },
-            help: { type: "boolean", default: false },
-          },
-        })
-        if (values.help) return help(CHECK_HELP)
-        if (values["list-rules"]) return help(ruleListMarkdown())
-        if (!isFormat(values.format)) {
-          throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`)
-        }
-        return await runCheck(
-          {
-            root: values.root,
-            against: values.against,
-            format: values.format,
-            files: positionals,
-          },
-          { stdout: process.stdout, stderr: process.stderr, env: process.env },
-        )
-      }
-      case "bump": {
-        const { values } = parseArgs({
-          args: [...rest],
-          options: {
-            "dry-run": { type: "boolean", default: false },
-            root: { type: "string" },
-            help: { type: "boolean", default: false },
-          },
-        })
-        if (values.help) return help(BUMP_HELP)
-        return runBump({ dryRun: values["dry-run"], root: values.root })
-      }
-      case "inspect":
-        return await runInspector(rest)
-      case undefined:
-      case "help":
-      case "--help":
-        console.log(USAGE)
-        return command === undefined ? 1 : 0
-      default:
-        console.error(`unknown command "${command}"\n\n${USAGE}`)
-        return 1
-    }
+    return await command.run(rest)
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      console.error(`${error.message}\n`)
-      return 1
+    if (error instanceof UsageError) {
+      return usageError(`${name}: ${error.message}`, synopsis(command.help, name))
+    }
+    if (error instanceof SchemaSyntaxError) return fail(error.message)
+    if (error instanceof ProjectError || isSystemError(error)) {
+      return fail(`tunnelwire ${name}: ${error.message}`)
     }
     throw error
   }
+}
+
+/** The version of this package, from its manifest (one directory above `src/` and `dist/`). */
+function version(): string {
+  const manifest = readFileSync(new URL("../package.json", import.meta.url), "utf8")
+  return (JSON.parse(manifest) as { version: string }).version
+}
+
+function print(text: string): number {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`)
+  return 0
+}
+
+function commandNamed(name: string | undefined): Command | undefined {
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+}
+
+function fail(message: string): number {
+  process.stderr.write(`${message}\n`)
+  return 1
+}
+
+/** The one style of every usage error: what was wrong, then how the command is called. */
+function usageError(message: string, usage: string): number {
+  process.stderr.write(`tunnelwire: ${message}\n\n${usage}`)
+  return 1
+}
+
+/** A command's `Usage:` lines, and where its full help is. */
+function synopsis(help: string, name: string): string {
+  const usageLines = help.slice(0, help.indexOf("\n\n") + 1 || undefined)
+  return `${usageLines}Run \`tunnelwire ${name} --help\` for its options.\n`
+}
+
+function oneOf<const T extends string>(option: string, value: string, choices: readonly T[]): T {
+  const choice = choices.find((c) => c === value)
+  if (choice === undefined) {
+    throw new UsageError(`${option} must be one of ${choices.join(", ")}, not "${value}"`)
+  }
+  return choice
+}
+
+/** A file-system or process error (ENOENT, EACCES, …): the message already says what and where. */
+function isSystemError(error: unknown): error is Error {
+  return error instanceof Error && "syscall" in error && typeof error.syscall === "string"
 }
 
 /** What `tunnelwire inspect` uses of `@tunnelwire/inspector/cli`. */
@@ -111,23 +173,9 @@ async function runInspector(argv: readonly string[]): Promise<number> {
     if (!(error instanceof Error && "code" in error && error.code === "ERR_MODULE_NOT_FOUND")) {
       throw error
     }
-    console.error("the inspector is not built yet: run `npm run build` first\n")
-    return 1
+    return fail(
+      "tunnelwire inspect: the inspector is not installed or not built: `npm install @tunnelwire/inspector`, or in this repository `npm run build`",
+    )
   }
   return inspector.runInspect(argv, inspector.nodeInspectIo())
-}
-
-function help(text: string): number {
-  console.log(text)
-  return 0
-}
-
-function isFormat(value: string): value is Format {
-  return FORMATS.some((format) => format === value)
-}
-
-function isParseArgsError(error: unknown): error is TypeError {
-  return (
-    error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")
-  )
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util"
-import { stringify, toJSON, VersionError } from "@tunnelwire/protocol"
+import { stringify, toJson, VersionError } from "@tunnelwire/protocol"
 import { fileErrorText } from "../file-error.js"
 import type { InspectIo } from "../inspect-io.js"
 import { decodeFrame } from "./decode-frame.js"
@@ -104,7 +104,7 @@ export async function runDecode(argv: readonly string[], io: InspectIo): Promise
   const options = { version: result.version, type: result.type }
   io.stdout(
     values.json
-      ? `${JSON.stringify(toJSON(result.message, options), null, 2)}\n`
+      ? `${JSON.stringify(toJson(result.message, options), null, 2)}\n`
       : `v${result.version} ${result.type} ${stringify(result.message, { ...options, redact: !values["no-redact"] })}\n`,
   )
   return 0

@@ -56,7 +56,7 @@ export interface VersionedRoot {
   decode(bytes: BytesLike, options: VersionOptions): unknown
   encode(message: unknown, options: EncodeOptions): Uint8Array | null
   upgrade(message: unknown, from: number): unknown
-  downgrade(message: unknown, to: number, options?: EncodeOptions): unknown
+  downgrade(message: unknown, to: number, options?: DowngradeOptions): unknown
   decodeFrame(frame: BytesLike): { readonly version: number; readonly message: unknown }
   encodeFrame(message: unknown, options: EncodeOptions): Uint8Array | null
 }

@@ -45,8 +45,23 @@ describe.each(schemaOf(LATEST_VERSION).roots)("%s", (root) => {
     }
   })
 
-  it("reads and writes the latest version when no version is given", () => {
-    expect(api.decode(bytes, {})).toStrictEqual(api.decode(bytes, { version: LATEST_VERSION }))
-    expect(api.encode(message, {})).toStrictEqual(bytes)
+  it("refuses to read or write without a version, rather than assume the latest", () => {
+    // What a caller without types can still do: the bytes cannot say which version wrote them.
+    const untyped = api as unknown as {
+      decode(bytes: Uint8Array, options?: object): unknown
+      encode(message: unknown, options?: object): unknown
+      encodeFrame(message: unknown, options?: object): unknown
+    }
+    const attempts: [string, () => unknown][] = [
+      [`decode${root}`, () => untyped.decode(bytes)],
+      [`decode${root}`, () => untyped.decode(bytes, {})],
+      [`encode${root}`, () => untyped.encode(message, { lossy: "drop" })],
+      [`encode${root}Frame`, () => untyped.encodeFrame(message)],
+    ]
+    for (const [name, attempt] of attempts) {
+      const error = versionErrorOf(attempt)
+      expect(error.message).toBe(`${name} needs the protocol version: { version: 1 | 2 | 3 }`)
+      expect(error.version).toBeUndefined()
+    }
   })
 })

@@ -11,8 +11,8 @@ import {
 import { generatedHeader } from "./generated-header.ts"
 
 const NODE_ASSERT_IMPORT = 'import assert from "node:assert/strict"\n'
-const FIXED_LENGTH_ASSERT =
-  /(function (write\w+)\(bc: bare\.ByteCursor, x: [^)]*\): void \{\n\s+)assert\(x\.byteLength === (\d+)\)/g
+// In a named fixed-length type's writer (`x`), on a struct field (`x.value`) or on a list item.
+const FIXED_LENGTH_ASSERT = /\bassert\((x(?:\.\w+|\[i\])?)\.byteLength === (\d+)\)/g
 const COLLECTION_LENGTH_READ = "const len = bare.readUintSafe(bc)"
 
 /**
@@ -26,15 +26,13 @@ const COLLECTION_LENGTH_READ = "const len = bare.readUintSafe(bc)"
  * - integers and strings taken from the value are range- and well-formedness-checked on write.
  */
 export function emitCodecModule(source: string, schemaPath: string): string {
-  const config = Config({ generator: "ts", lib: true, schema: schemaPath })
+  // `legacy` only lets a type be used before its definition (the schema was parsed, without
+  // legacy syntax, and checked by parseSchema); the generated code is the same.
+  const config = Config({ generator: "ts", lib: true, legacy: true, schema: schemaPath })
   let code = transform(source, config)
   const hasFixedData = code.includes(NODE_ASSERT_IMPORT)
   code = code.replace(NODE_ASSERT_IMPORT, "")
-  code = code.replace(
-    FIXED_LENGTH_ASSERT,
-    (_match, head: string, writer: string, length: string) =>
-      `${head}checkFixedLength(x, ${length}, ${JSON.stringify(writer.slice("write".length))})`,
-  )
+  code = checkFixedLengths(code)
   if (/\bassert\(/.test(code)) {
     throw new Error(
       `${schemaPath}: bare-ts emitted an assertion tunnelwire does not know how to map`,
@@ -77,6 +75,20 @@ function checkWrittenValues(code: string): string {
       body.replace(UNCHECKED_WRITE, (_write, kind: string, value: string) => {
         const where = value === "x" ? typeName : `${typeName}.${value.slice(2)}`
         return `checkedWrite${kind}(bc, ${value}, ${JSON.stringify(where)})`
+      })
+    )
+  })
+}
+
+function checkFixedLengths(code: string): string {
+  return code.replace(WRITER, (_match, head: string, name: string, body: string) => {
+    const typeName = /^\d+$/.test(name) ? "(inline type)" : name
+    return (
+      head +
+      body.replace(FIXED_LENGTH_ASSERT, (_assert, value: string, length: string) => {
+        const where = value.startsWith("x.") ? `${typeName}.${value.slice(2)}` : typeName
+        const checked = value === "x[i]" ? "x[i]!" : value
+        return `checkFixedLength(${checked}, ${length}, ${JSON.stringify(where)})`
       })
     )
   })

@@ -123,6 +123,7 @@ function emitUnionBody(
   target: Extract<TypeDescriptor, { kind: "union" }>,
 ): string[] {
   const cases: string[] = []
+  let passing = 0
   for (const member of source.members) {
     const counterpart = target.members.find((m) => m.name === member.name)
     const tag = JSON.stringify(member.name)
@@ -134,10 +135,15 @@ function emitUnionBody(
     } else if (!passesThrough(context, member.type, counterpart.type)) {
       const val = convertExpr(context, member.type, counterpart.type, "value.val", 0)
       cases.push(`    case ${tag}:`, `      return { tag: ${tag}, val: ${val} }`)
+    } else {
+      passing++
     }
   }
   if (cases.length === 0) return ["  return value"]
-  return ["  switch (value.tag) {", ...cases, "    default:", "      return value", "  }"]
+  // With every member converted there is no default: TypeScript does not narrow a one-member
+  // union's value to `never` there, so `return value` would not typecheck.
+  const rest = passing > 0 ? ["    default:", "      return value"] : []
+  return ["  switch (value.tag) {", ...cases, ...rest, "  }"]
 }
 
 function sourceType(context: EmitContext, name: string): TypeDescriptor {

@@ -2,31 +2,39 @@ import type { SchemaDescriptor, TypeDescriptor } from "../schema/model.ts"
 import { sameShape } from "../schema/type-evolution.ts"
 
 /**
- * Named types that were only renamed: a type only the older version has, whose shape exactly one
- * type only the newer version has (with references to renamed types followed). Older name → newer.
+ * Named types that were only renamed. A type only the older version has is renamed to a type only
+ * the newer version has when the match is unique both ways: no other added type has its shape,
+ * and no other removed type has the added one's (references to renamed types followed). A `void`
+ * type is never matched on shape alone: every void type has the same shape, so the match would
+ * say nothing (a void union member that changed name is still reported, at its tag, by the
+ * union's own rules). Older name → newer.
  */
 export function findRenamedTypes(
   older: SchemaDescriptor,
   newer: SchemaDescriptor,
 ): Map<string, string> {
-  const removed = Object.keys(older.types).filter((name) => newer.types[name] === undefined)
-  const added = Object.keys(newer.types).filter((name) => older.types[name] === undefined)
+  const removed = Object.keys(older.types).filter(
+    (name) => newer.types[name] === undefined && older.types[name]!.kind !== "void",
+  )
+  const added = Object.keys(newer.types).filter(
+    (name) => older.types[name] === undefined && newer.types[name]!.kind !== "void",
+  )
   const renames = new Map<string, string>()
   // Renaming a type renames the references to it, so one found rename can reveal another.
   for (let found = true; found; ) {
     found = false
     const taken = new Set(renames.values())
-    for (const name of removed) {
-      if (renames.has(name)) continue
-      const shape = withRenames(older.types[name]!, renames)
-      const candidates = added.filter(
-        (candidate) => !taken.has(candidate) && sameShape(shape, newer.types[candidate]!),
-      )
-      if (candidates.length === 1) {
-        renames.set(name, candidates[0]!)
-        taken.add(candidates[0]!)
-        found = true
-      }
+    const open = removed.filter((name) => !renames.has(name))
+    const matching = (name: string, candidate: string) =>
+      sameShape(withRenames(older.types[name]!, renames), newer.types[candidate]!)
+    for (const name of open) {
+      const candidates = added.filter((c) => !taken.has(c) && matching(name, c))
+      if (candidates.length !== 1) continue
+      const candidate = candidates[0]!
+      if (open.filter((other) => matching(other, candidate)).length !== 1) continue
+      renames.set(name, candidate)
+      taken.add(candidate)
+      found = true
     }
   }
   return renames

@@ -33,6 +33,26 @@ export function ruleListMarkdown(rules: readonly Rule[] = RULES): string {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")
 }
 
+/** The rule table for programs, as `tunnelwire check --list-rules --format json` prints it. */
+export function ruleListJson(rules: readonly Rule[] = RULES): string {
+  const json = rules.map((rule) => ({
+    id: rule.id,
+    category: rule.category,
+    oldReaderNewWriter: rule.oldReaderNewWriter,
+    newReaderOldWriter: rule.newReaderOldWriter,
+    fails: failsJson(rule),
+    purpose: rule.purpose,
+  }))
+  return `${JSON.stringify(json, null, 2)}\n`
+}
+
+/** When a finding fails the check: `always`, `never`, or only `in-revision` (see above). */
+function failsJson(rule: Rule): "always" | "never" | "in-revision" {
+  if (rule.subject === "project") return rule.fails ? "always" : "never"
+  const safe = rule.oldReaderNewWriter === "SAFE" && rule.newReaderOldWriter === "SAFE"
+  return safe ? "never" : "in-revision"
+}
+
 function failsWhen(rule: Rule): string {
   if (rule.subject === "project") return rule.fails ? "yes" : "no (warns)"
   const safe = rule.oldReaderNewWriter === "SAFE" && rule.newReaderOldWriter === "SAFE"

@@ -63,3 +63,56 @@ describe("parseSchema positions", () => {
     expect(parsed.positions.get("A.second")).toEqual({ file: "a.bare", line: 3, column: 3 })
   })
 })
+
+describe("schemas unlike ours", () => {
+  const source = [
+    "type Sample struct {",
+    "  sensor_id: data[8]",
+    "  taken_at__ms: u64",
+    "  HTTP_code: u16",
+    "  value: u8",
+    "}",
+    "",
+  ].join("\n")
+
+  it("names snake_case fields by their camelCase property, placed where the schema spells them", () => {
+    const parsed = parseSchema(source, "v1.bare", 1)
+    expect(parsed.descriptor.types.Sample).toEqual({
+      kind: "struct",
+      fields: [
+        { name: "sensorId", type: { kind: "data", length: 8 } },
+        { name: "takenAtMs", type: { kind: "u64" } },
+        { name: "hTTPCode", type: { kind: "u16" } },
+        { name: "value", type: { kind: "u8" } },
+      ],
+    })
+    expect(parsed.positions.get("Sample.takenAtMs")).toEqual({
+      file: "v1.bare",
+      line: 3,
+      column: 3,
+    })
+    expect(parsed.generatorSource).toContain("  takenAtMs: u64\n")
+  })
+
+  it("refuses two fields that become one property, at the second one", () => {
+    const clash = "type A struct {\n  retry_count: u8\n  retryCount: u8\n}\n"
+    expect(() => parseSchema(clash, "v1.bare", 1)).toThrow(
+      /^v1\.bare:3:3: name of a struct member must be unique/,
+    )
+  })
+
+  it("refuses what bare-ts refuses to generate, at its line and column after renamed fields", () => {
+    const undefinedType = "type A struct {\n  long_field_name: u8\n  other: Missing\n}\n"
+    expect(() => parseSchema(undefinedType, "v1.bare", 1)).toThrow(
+      expect.objectContaining({
+        name: "SchemaSyntaxError",
+        at: { file: "v1.bare", line: 3, column: 10 },
+      }),
+    )
+  })
+
+  it("lets a type be used before its definition, as gen does", () => {
+    const forward = "type U union { A }\ntype A struct {\n  n: u8\n}\n"
+    expect(parseSchema(forward, "v1.bare", 1).descriptor.roots).toEqual(["U"])
+  })
+})

@@ -1,5 +1,7 @@
-import { type Ast, CompilerError, Config, parse, type Type } from "@bare-ts/tools"
+import { type Ast, CompilerError, Config, parse, type Type, transform } from "@bare-ts/tools"
 import type { PrimitiveKind, SchemaDescriptor, SourcePosition, TypeDescriptor } from "./model.ts"
+import { propertyName, withPropertyNames } from "./property-names.ts"
+import { SchemaSyntaxError } from "./schema-error.ts"
 
 const PRIMITIVES: ReadonlySet<string> = new Set<PrimitiveKind>([
   "bool",
@@ -22,6 +24,8 @@ const PRIMITIVES: ReadonlySet<string> = new Set<PrimitiveKind>([
 export interface ParsedSchema {
   readonly file: string
   readonly source: string
+  /** The source bare-ts generates code from: struct fields named as their TypeScript properties. */
+  readonly generatorSource: string
   readonly ast: Ast
   readonly descriptor: SchemaDescriptor
   /**
@@ -31,18 +35,11 @@ export interface ParsedSchema {
   readonly positions: ReadonlyMap<string, SourcePosition>
 }
 
-/** A schema that does not parse, with the place it stops making sense. */
-export class SchemaSyntaxError extends Error {
-  override name = "SchemaSyntaxError"
-  readonly at: SourcePosition
-
-  constructor(at: SourcePosition, reason: string) {
-    super(`${at.file}:${at.line}:${at.column}: ${reason}`)
-    this.at = at
-  }
-}
-
-/** Parses one `vN.bare` file into its AST and its descriptor. Throws `SchemaSyntaxError`. */
+/**
+ * Parses one `vN.bare` file into its AST and its descriptor, and runs bare-ts's semantic checks
+ * on it, so that `check` accepts exactly the schemas `gen` can generate code for. Throws
+ * `SchemaSyntaxError` at the file, line and column of the first problem.
+ */
 export function parseSchema(source: string, file: string, version: number): ParsedSchema {
   const toPosition = offsetToPosition(source, file)
   let ast: Ast
@@ -54,6 +51,16 @@ export function parseSchema(source: string, file: string, version: number): Pars
       throw new SchemaSyntaxError(toPosition(error.offset), error.message)
     throw error
   }
+  const generator = withPropertyNames(source, ast)
+  try {
+    // bare-ts's semantic checks, as gen runs them: `legacy` allows a type to be used before its
+    // definition (and checks that recursive types are finite instead); the syntax was parsed
+    // without legacy forms above.
+    transform(generator.source, Config({ generator: "bare", legacy: true }))
+  } catch (error) {
+    if (!(error instanceof CompilerError)) throw error
+    throw new SchemaSyntaxError(toPosition(generator.originalOffset(error.offset)), error.message)
+  }
   const types: Record<string, TypeDescriptor> = {}
   const positions = new Map<string, SourcePosition>()
   for (const def of ast.defs) {
@@ -61,7 +68,7 @@ export function parseSchema(source: string, file: string, version: number): Pars
     positions.set(def.alias, toPosition(def.offset))
     if (def.type.tag === "struct") {
       for (const field of def.type.data) {
-        positions.set(`${def.alias}.${field.name}`, toPosition(field.offset))
+        positions.set(`${def.alias}.${propertyName(field.name)}`, toPosition(field.offset))
       }
     }
     if (def.type.tag === "union") {
@@ -81,6 +88,7 @@ export function parseSchema(source: string, file: string, version: number): Pars
   return {
     file,
     source,
+    generatorSource: generator.source,
     ast,
     descriptor: { version, roots: findRoots(ast), types },
     positions,
@@ -104,7 +112,10 @@ function describe(type: Type): TypeDescriptor {
     case "struct":
       return {
         kind: "struct",
-        fields: type.data.map((field, i) => ({ name: field.name, type: describe(type.types[i]!) })),
+        fields: type.data.map((field, i) => ({
+          name: propertyName(field.name),
+          type: describe(type.types[i]!),
+        })),
       }
     case "union":
       return {

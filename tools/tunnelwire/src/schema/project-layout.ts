@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { dirname, join, relative, resolve } from "node:path"
-import { UsageError } from "../usage-error.ts"
+import { ProjectError, UsageError } from "../usage-error.ts"
 
 /** Where a tunnelwire project keeps its schemas, its versions lock and its generated code. */
 export interface ProjectLayout {
@@ -54,10 +54,12 @@ export function readSchemaFiles(layout: ProjectLayout): SchemaFile[] {
   const files = listSchemaFiles(layout)
   files.forEach((file, i) => {
     if (file.version !== i + 1) {
-      throw new Error(`schema versions must run from v1 without gaps; v${i + 1}.bare is missing`)
+      throw new ProjectError(
+        `schema versions must run from v1 without gaps; v${i + 1}.bare is missing`,
+      )
     }
   })
-  if (files.length === 0) throw new Error(`no vN.bare schema in ${layout.schemaDir}`)
+  if (files.length === 0) throw new ProjectError(`no vN.bare schema in ${layout.schemaDir}`)
   return files
 }
 

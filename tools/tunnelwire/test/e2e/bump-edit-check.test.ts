@@ -64,7 +64,9 @@ async function checkJson(): Promise<{ code: number; findings: JsonFinding[] }> {
   return { code: outcome.code, findings: parsed.findings }
 }
 
-describe("bump → edit v4 → gen → write converters → check → edit v3", () => {
+// Each step runs the CLI and the TypeScript compiler over the whole protocol package: on a shared
+// two-core machine that alone can take a minute.
+describe("bump → edit v4 → gen → write converters → check → edit v3", { timeout: 180_000 }, () => {
   afterAll(() => project.remove())
 
   it("bump opens v4, and bumping again before editing it does nothing", async () => {

@@ -35,7 +35,10 @@ export interface Copy {
    * and the golden vectors' .bin files.
    */
   readonly protocol?: boolean
-  /** tools/tunnelwire sources, the root package and tsconfig files, .changeset, node_modules link. */
+  /**
+   * tools/tunnelwire (sources, bin and the compiled dist/ the bin runs), the root package and
+   * tsconfig files, .changeset, node_modules link.
+   */
   readonly workspace?: boolean
 }
 
@@ -63,7 +66,7 @@ export function tempProject(copy: Copy = {}): TempProject {
     for (const part of ["package.json", "tsconfig.base.json", ".changeset"]) {
       cpSync(from(part), join(root, part), { recursive: true })
     }
-    for (const part of ["src", "bin", "package.json", "tsconfig.json"]) {
+    for (const part of ["src", "bin", "dist", "package.json", "tsconfig.json"]) {
       cpSync(from(join("tools", "tunnelwire", part)), join(root, "tools", "tunnelwire", part), {
         recursive: true,
       })

@@ -1,42 +1,13 @@
 import { existsSync, readFileSync } from "node:fs"
-import { SchemaSyntaxError } from "../../schema/parse-schema.ts"
 import { findProjectRoot, type ProjectLayout, projectLayout } from "../../schema/project-layout.ts"
+import { SchemaSyntaxError } from "../../schema/schema-error.ts"
 import { UsageError } from "../../usage-error.ts"
 import { formatGithub } from "./format-github.ts"
 import { formatJson } from "./format-json.ts"
 import { formatText, useColor } from "./format-text.ts"
 import { type CheckReport, exitCodeOf } from "./report.ts"
 import { checkProject, checkSchemaPair } from "./run-checks.ts"
-
-export const CHECK_HELP = `Usage: tunnelwire check [--against <git-ref>] [--format text|json|github] [--root <dir>]
-       tunnelwire check <old.bare> <new.bare> [--format text|json|github]
-
-Checks the project's schemas and reports what it finds as rules (the rule table is in
-tools/tunnelwire/README.md), each with a severity for an old reader of new bytes and for a
-new reader of old bytes (BREAKING, DANGEROUS or SAFE) and the file:line:column it is about:
-  - what changed between each pair of adjacent versions, and the converters that bridge them;
-  - that every version released in schemas/runner-protocol/versions.json keeps its pinned
-    fingerprint, and that its golden vectors (packages/protocol/test/golden/vN/*.bin) still
-    decode and re-encode to the same bytes with the current generated code;
-  - that every type whose shape changed has a written upgrade and downgrade;
-  - with --against, what changed in each schema since that commit, and that a schema change
-    comes with a changeset for @tunnelwire/protocol.
-
-Given two files, compares them as two copies of one version, as two peers that both claim it:
-any change that is not SAFE both ways fails.
-
-Options:
-  --against <ref>   also compare with the schemas, lock and changesets of a git commit
-  --format <name>   text (default; colored on a terminal unless NO_COLOR is set), json, github
-  --root <dir>      the project root (default: nearest parent with schemas/runner-protocol)
-  --list-rules      print every rule with its severities and purpose, as a Markdown table
-  --help            show this help
-
-Exit codes: 0 nothing fails, 1 usage error, 100 something breaks.
-`
-
-export const FORMATS = ["text", "json", "github"] as const
-export type Format = (typeof FORMATS)[number]
+import type { Format } from "./usage.ts"
 
 export interface CheckOptions {
   readonly root: string | undefined
@@ -67,7 +38,7 @@ export async function runCheck(options: CheckOptions, output: Output): Promise<n
         : await checkProject(layoutAt(options.root), options.against)
   } catch (error) {
     if (!(error instanceof SchemaSyntaxError)) throw error
-    output.stderr.write(`error ${error.message}\n`)
+    output.stderr.write(`${error.message}\n`)
     return 100
   }
   output.stdout.write(format(report, options.format, output))

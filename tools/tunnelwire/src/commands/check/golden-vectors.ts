@@ -11,8 +11,9 @@ interface RootCodec {
 
 /**
  * Decodes every golden vector of `version` with the project's current generated code and
- * re-encodes it, which must give the same bytes. The code is loaded from the project's sources
- * (TypeScript, through the loader the CLI runs under), never from a build of the package.
+ * re-encodes it, which must give the same bytes. The code is loaded from the project's sources,
+ * never from a build of the package: they are TypeScript, so tsx loads them, for this import
+ * alone (the CLI itself is compiled JavaScript and loads tsx only here).
  */
 export async function verifyGoldenVectors(
   layout: ProjectLayout,
@@ -29,7 +30,8 @@ export async function verifyGoldenVectors(
   const at = (path: string) => ({ file: displayPath(layout, path), line: 1, column: 1 })
   let codecs: ReadonlyMap<string, RootCodec>
   try {
-    codecs = rootCodecs(await import(pathToFileURL(entry).href))
+    const { tsImport } = await import("tsx/esm/api")
+    codecs = rootCodecs(await tsImport(pathToFileURL(entry).href, import.meta.url))
   } catch (error) {
     const message = `cannot load the generated v${version} code: ${errorText(error)}`
     return { version, vectors: vectors.length, failures: [{ at: at(entry), message }] }

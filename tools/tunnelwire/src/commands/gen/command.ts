@@ -8,52 +8,83 @@ import { parseSchemaFiles } from "../../schema/project-schemas.ts"
 import { applyGeneration, applyScaffolds } from "./apply.ts"
 import { planGeneration } from "./plan.ts"
 import { planScaffolds } from "./plan-scaffolds.ts"
+import type { GenFormat } from "./usage.ts"
 
-export const GEN_HELP = `Usage: tunnelwire gen [--check] [--root <dir>]
+export interface GenArgs {
+  readonly check: boolean
+  readonly root: string | undefined
+  /** Default: text. */
+  readonly format?: GenFormat
+}
 
-Generates packages/protocol/src/gen/vN/ (codec, schema descriptor, typed facade) for every
-schemas/runner-protocol/vN.bare, the migrations between adjacent versions, gen/versioned.ts and
-gen/versions.ts. Writes only files whose content changed.
+/** What one `tunnelwire gen` did (or, under `--check`, would do), paths from the project root. */
+export interface GenOutcome {
+  readonly check: boolean
+  readonly written: readonly string[]
+  readonly removed: readonly string[]
+  readonly scaffolded: readonly {
+    readonly path: string
+    readonly created: boolean
+    readonly inserted: readonly string[]
+  }[]
+  readonly notes: readonly string[]
+}
 
-Then, for every type whose shape changed between two adjacent versions, makes sure the
-hand-written packages/protocol/src/migrations/vA-to-vB.ts has an upgrade and a downgrade: a
-missing one is added as a placeholder that fails to compile until someone writes it, with a
-comment saying what it must fill in or drop. Converters already there are never touched.
+export function runGen(args: GenArgs): number {
+  const outcome = generate(args)
+  const stale = outcome.check && outcome.written.length + outcome.removed.length > 0
+  if (args.format === "json") {
+    console.log(JSON.stringify({ ...outcome, upToDate: !stale }, null, 2))
+  } else {
+    printText(outcome, stale)
+  }
+  return stale ? 100 : 0
+}
 
-Options:
-  --check        write nothing; exit 100 if any generated file is out of date
-  --root <dir>   the project root (default: nearest parent with schemas/runner-protocol)
-  --help         show this help
-`
-
-export function runGen(args: { check: boolean; root: string | undefined }): number {
+function generate(args: GenArgs): GenOutcome {
   const layout = projectLayout(args.root ?? findProjectRoot())
   const schemaFiles = readSchemaFiles(layout)
   const changes = applyGeneration(layout.genDir, planGeneration(layout, schemaFiles), {
     dryRun: args.check,
   })
   const show = (path: string) => displayPath(layout, path)
-  if (args.check) {
-    const stale = [...changes.written, ...changes.removed].map(show)
-    if (stale.length === 0) {
-      console.log("generated code is up to date")
-      return 0
-    }
-    console.error(`generated code is out of date; run \`npm run gen\`:\n  ${stale.join("\n  ")}`)
-    return 100
+  const outcome = {
+    check: args.check,
+    written: changes.written.map(show),
+    removed: changes.removed.map(show),
   }
-  for (const path of changes.written) console.log(`wrote ${show(path)}`)
-  for (const path of changes.removed) console.log(`removed ${show(path)}`)
+  if (args.check) return { ...outcome, scaffolded: [], notes: [] }
   const descriptors = parseSchemaFiles(layout, schemaFiles).map((parsed) => parsed.descriptor)
   const scaffolds = planScaffolds(layout, descriptors)
   applyScaffolds(scaffolds.files)
-  for (const file of scaffolds.files) {
+  return {
+    ...outcome,
+    scaffolded: scaffolds.files.map((file) => ({
+      path: show(file.path),
+      created: file.created,
+      inserted: file.inserted,
+    })),
+    notes: scaffolds.notes,
+  }
+}
+
+function printText(outcome: GenOutcome, stale: boolean): void {
+  if (outcome.check) {
+    if (!stale) {
+      console.log("generated code is up to date")
+      return
+    }
+    const paths = [...outcome.written, ...outcome.removed]
+    console.error(`generated code is out of date; run \`npm run gen\`:\n  ${paths.join("\n  ")}`)
+    return
+  }
+  for (const path of outcome.written) console.log(`wrote ${path}`)
+  for (const path of outcome.removed) console.log(`removed ${path}`)
+  for (const file of outcome.scaffolded) {
     const verb = file.created ? "created" : "added to"
-    console.log(`${verb} ${show(file.path)}: ${file.inserted.join(", ")} (to be written)`)
+    console.log(`${verb} ${file.path}: ${file.inserted.join(", ")} (to be written)`)
   }
-  for (const note of scaffolds.notes) console.warn(note)
-  if (changes.written.length + changes.removed.length + scaffolds.files.length === 0) {
-    console.log("nothing to generate")
-  }
-  return 0
+  for (const note of outcome.notes) console.warn(note)
+  const changed = outcome.written.length + outcome.removed.length + outcome.scaffolded.length
+  if (changed === 0) console.log("nothing to generate")
 }

@@ -37,7 +37,7 @@ export function planGeneration(
     descriptors.push(parsed.descriptor)
     const dir = join(layout.genDir, `v${file.version}`)
     files.push(
-      { path: join(dir, "codec.ts"), content: emitCodecModule(file.source, shown) },
+      { path: join(dir, "codec.ts"), content: emitCodecModule(parsed.generatorSource, shown) },
       { path: join(dir, "schema.ts"), content: emitSchemaModule(parsed.descriptor, shown) },
       { path: join(dir, "index.ts"), content: emitFacadeModule(parsed.descriptor, shown) },
     )
