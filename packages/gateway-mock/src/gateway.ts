@@ -178,6 +178,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       else socket.destroy()
     }
   })
+  // Unanswered, Node would drop a CONNECT without a word; a tunnel to anywhere is not offered.
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+    socket.on("error", () => socket.destroy())
+    refuseUpgrade(socket, 405, "CONNECT is not supported")
+  })
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
     server.listen(resolved.port, resolved.host, () => resolve())
