@@ -4,7 +4,12 @@ import { CloseCode, LATEST_VERSION } from "@tunnelwire/protocol"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { gatewaySocketUrl, TestClient } from "../support/client.js"
 import { RawRunner } from "../support/raw-runner.js"
-import { type ChildGateway, createActor, startChildGateway } from "./support/child-gateway.js"
+import {
+  CHILD_START_TIMEOUT_MS,
+  type ChildGateway,
+  createActor,
+  startChildGateway,
+} from "./support/child-gateway.js"
 
 const MiB = 1024 * 1024
 
@@ -20,7 +25,7 @@ describe("hostile peers: frame sizes", () => {
       name: "echo",
     }).start()
     actorId = await createActor(gateway.url, "echo")
-  })
+  }, CHILD_START_TIMEOUT_MS)
   afterAll(async () => {
     runner.kill()
     await gateway.stop()

@@ -2,6 +2,7 @@
 // never ends the gateway process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
+  CHILD_START_TIMEOUT_MS,
   type ChildGateway,
   createActor,
   startChildGateway,
@@ -20,7 +21,7 @@ describe("hostile clients: malformed URLs", () => {
     const url = new URL(gateway.url)
     port = Number(url.port)
     host = url.host
-  })
+  }, CHILD_START_TIMEOUT_MS)
   afterAll(() => gateway.stop())
 
   it("get 400 on upgrade and HTTP, and the gateway process keeps serving", async () => {

@@ -4,6 +4,7 @@ import { LATEST_VERSION } from "@tunnelwire/protocol"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RawHttpResponse, RawRunner } from "../support/raw-runner.js"
 import {
+  CHILD_START_TIMEOUT_MS,
   type ChildGateway,
   createActor,
   startChildGateway,
@@ -36,7 +37,7 @@ describe("hostile runners: HTTP responses", () => {
       http: (request) =>
         RESPONSES[request.path] ?? { status: 200, headers: { "x-ok": "yes" }, body: "fine" },
     }).start()
-  })
+  }, CHILD_START_TIMEOUT_MS)
   afterAll(async () => {
     runner.kill()
     await gateway.stop()

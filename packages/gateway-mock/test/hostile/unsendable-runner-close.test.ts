@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { gatewaySocketUrl, TestClient } from "../support/client.js"
 import { RawRunner } from "../support/raw-runner.js"
 import {
+  CHILD_START_TIMEOUT_MS,
   type ChildGateway,
   createActor,
   startChildGateway,
@@ -31,7 +32,7 @@ describe("hostile runners: WebSocket closes", () => {
       version: LATEST_VERSION,
       name: "closer",
     }).start()
-  })
+  }, CHILD_START_TIMEOUT_MS)
   afterAll(async () => {
     runner.kill()
     await gateway.stop()

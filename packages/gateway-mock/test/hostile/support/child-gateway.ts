@@ -5,6 +5,9 @@ import { fileURLToPath } from "node:url"
 import { WebSocket } from "ws"
 import type { GatewayOptions, TapEvent } from "../../../src/index.js"
 
+/** Starting a process through tsx takes seconds on a machine loaded by parallel test files. */
+export const CHILD_START_TIMEOUT_MS = 90_000
+
 const SCRIPT = fileURLToPath(new URL("./gateway-process.ts", import.meta.url))
 
 export interface ChildGateway {

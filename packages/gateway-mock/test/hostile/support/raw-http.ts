@@ -12,7 +12,7 @@ export interface RawAnswer {
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})/
 
 /** Writes `request` to the gateway and resolves with the status line's code once it arrives. */
-export function rawRequest(port: number, request: Buffer, timeoutMs = 5_000): Promise<RawAnswer> {
+export function rawRequest(port: number, request: Buffer, timeoutMs = 15_000): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1")
     let received = ""
