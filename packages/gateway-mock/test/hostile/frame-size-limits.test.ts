@@ -2,6 +2,7 @@
 // closes that one socket with 1009 before the gateway holds it, and everything else carries on.
 import { CloseCode, LATEST_VERSION } from "@tunnelwire/protocol"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { startGateway } from "../../src/index.js"
 import { gatewaySocketUrl, TestClient } from "../support/client.js"
 import { RawRunner } from "../support/raw-runner.js"
 import {
@@ -69,5 +70,10 @@ describe("hostile peers: frame sizes", () => {
     expect(gateway.exit).toBeNull()
     const client = await echoingClient()
     client.ws.close()
+  })
+
+  it("a runner limit that leaves no room for a client message in a tunnel frame is refused", async () => {
+    const options = { port: 0, maxClientMessageBytes: 4 * MiB, maxRunnerFrameBytes: 4 * MiB }
+    await expect(startGateway(options)).rejects.toThrow(RangeError)
   })
 })
