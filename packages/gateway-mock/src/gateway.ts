@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import type { Duplex } from "node:stream"
 import { GatewayClose, RIVET_SUBPROTOCOL, RUNNER_CONNECT_PATH } from "@tunnelwire/protocol"
@@ -17,6 +17,7 @@ import { serveTap } from "./tap/tap-endpoint.js"
 import { ClientSocket } from "./tunnel/client-socket.js"
 import { HttpExchange } from "./tunnel/http-exchange.js"
 import { headerMap } from "./tunnel/tunnel-host.js"
+import { guardUpgrade, refuseUpgrade } from "./upgrade-guard.js"
 
 export interface ActorCreateSpec {
   readonly name: string
@@ -166,18 +167,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       else res.destroy()
     })
   })
-  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Node leaves an upgrade socket without an error listener: a reset would crash the process.
-    socket.on("error", () => socket.destroy())
-    try {
-      onUpgrade(req, socket, head)
-    } catch (error) {
-      // Nothing a client sends may throw out of this synchronous handler and end the process.
-      fault(`upgrade ${req.url} failed: ${String(error)}`)
-      if (socket.writable && !upgraded.has(socket)) refuseUpgrade(socket, 500, "internal error")
-      else socket.destroy()
-    }
-  })
+  server.on(
+    "upgrade",
+    guardUpgrade(onUpgrade, fault, (socket) => upgraded.has(socket)),
+  )
   // Unanswered, Node would drop a CONNECT without a word; a tunnel to anywhere is not offered.
   server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
     socket.on("error", () => socket.destroy())
@@ -232,18 +225,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
-}
-
-/** Answers an upgrade request with a plain HTTP error: the socket never becomes a WebSocket. */
-function refuseUpgrade(socket: Duplex, status: number, message: string): void {
-  const body = `${message}\n`
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
-      "Content-Type: text/plain; charset=utf-8\r\n" +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      "Connection: close\r\n\r\n" +
-      body,
-  )
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
