@@ -24,7 +24,7 @@ export {
   tokenFromSubprotocols,
 } from "./connection.js"
 export { closeHibernates, keepsSocketWhileActorAway } from "./hibernation.js"
-export { ID_LENGTH, idKey, newId } from "./ids.js"
+export { createIdMinter, ID_LENGTH, idKey, isRfc4122v4, newId } from "./ids.js"
 export {
   classifyIndex,
   INDEX_SPACE,
