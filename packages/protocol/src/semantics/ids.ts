@@ -23,7 +23,7 @@ export function isRfc4122v4(id: ArrayBuffer | Uint8Array): boolean {
 
 /** A fresh random UUIDv4 (one random draw: for ids minted now and then, like request ids). */
 export function newId(): ArrayBuffer {
-  return asUuidV4(crypto.getRandomValues(new Uint8Array(ID_LENGTH))).buffer
+  return asUuidV4(crypto.getRandomValues(new Uint8Array(ID_LENGTH))).buffer as ArrayBuffer
 }
 
 /**
