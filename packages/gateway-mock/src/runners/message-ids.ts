@@ -1,5 +1,4 @@
-import { ID_LENGTH } from "@tunnelwire/protocol"
-import { randomUuidV4 } from "../uuid-v4.js"
+import { ID_LENGTH, newId } from "@tunnelwire/protocol"
 
 /** Bytes 0–5 count; bytes 6–15 (which hold the UUID version and variant) name the connection. */
 const SEQ_LENGTH = 6
@@ -15,7 +14,7 @@ const SEQ_LIMIT = 2 ** 48
  * for display (the stringifier shows the first bytes) still differ.
  */
 export class MessageIds {
-  readonly #suffix = new Uint8Array(randomUuidV4()).subarray(SEQ_LENGTH)
+  readonly #suffix = new Uint8Array(newId()).subarray(SEQ_LENGTH)
   #next = 0
 
   mint(): { readonly id: ArrayBuffer; readonly seq: number } {

@@ -6,13 +6,13 @@ import {
   idKey,
   keepsSocketWhileActorAway,
   type latest,
+  newId,
   withRayId,
 } from "@tunnelwire/protocol"
 import type { RawData, WebSocket } from "ws"
 import { type Actor, type ActorSocket, ActorUnavailableError } from "../actors/actor.js"
 import { newRayId } from "../ray-id.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
-import { randomUuidV4 } from "../uuid-v4.js"
 import { batchWritesPerTick } from "../write-batching.js"
 import { clientCloseForActor } from "./close-sanitizing.js"
 import { SocketOutbox } from "./socket-outbox.js"
@@ -33,7 +33,7 @@ const NO_STATUS_RECEIVED = 1005
  * - hibernating: open to the client, not forwarding (the actor is stopping or away)
  */
 export class ClientSocket implements TunnelRequest, ActorSocket {
-  readonly requestId = randomUuidV4()
+  readonly requestId = newId()
   readonly key = idKey(this.requestId)
   readonly actorId: string
   state: "awaiting" | "opening" | "open" | "hibernating" | "closed" = "awaiting"

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import { idKey, type latest } from "@tunnelwire/protocol"
+import { idKey, type latest, newId } from "@tunnelwire/protocol"
 import { type Actor, type ActorExchange, ActorUnavailableError } from "../actors/actor.js"
 import { newRayId } from "../ray-id.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
-import { randomUuidV4 } from "../uuid-v4.js"
 import { responseStartProblem } from "./response-validation.js"
 import { headerMap, ownBytes, type TunnelHost } from "./tunnel-host.js"
 
@@ -14,7 +13,7 @@ const EMPTY = new ArrayBuffer(0)
  * length travel whole in ToClientRequestStart; others stream as chunks, and so may the response.
  */
 export class HttpExchange implements TunnelRequest, ActorExchange {
-  readonly requestId = randomUuidV4()
+  readonly requestId = newId()
   readonly key = idKey(this.requestId)
   readonly actorId: string
   #state: "awaiting" | "sent" | "responding" | "done" = "awaiting"

@@ -1,10 +1,10 @@
 // #14 item 12, gateway side: every id the gateway mints is an RFC 4122 version-4 UUID, because
 // Rivet's runner refuses anything else on the first tunnel message.
-import { LATEST_VERSION, type latest } from "@tunnelwire/protocol"
+import { isRfc4122v4, LATEST_VERSION, type latest } from "@tunnelwire/protocol"
 import { describe, expect, it } from "vitest"
 import { MessageIds } from "../../src/runners/message-ids.js"
 import { useGateway } from "../support/fixture.js"
-import { isUuidV4Bytes, isUuidV4Text } from "../support/uuid.js"
+import { isUuidV4Text } from "../support/uuid.js"
 
 const fixture = useGateway()
 
@@ -53,7 +53,7 @@ describe("hostile peers: ids the gateway mints", () => {
     const { bytes, text } = idsIn(runner.received)
     const names = new Set(bytes.map(([name]) => name))
     expect(names).toEqual(new Set(["requestId", "messageId", "hibernatingRequestId"]))
-    expect(bytes.filter(([, id]) => !isUuidV4Bytes(id))).toEqual([])
+    expect(bytes.filter(([, id]) => !isRfc4122v4(id))).toEqual([])
     expect(text.filter(([, id]) => !isUuidV4Text(id))).toEqual([])
     const messageIds = bytes.filter(([name]) => name === "messageId").map(([, id]) => hex(id))
     expect(new Set(messageIds).size).toBe(messageIds.length)
@@ -63,7 +63,7 @@ describe("hostile peers: ids the gateway mints", () => {
   it("message ids stay UUIDv4, unique and distinct in their first 4 bytes, and map back to their number", () => {
     const ids = new MessageIds()
     const minted = Array.from({ length: 30_000 }, () => ids.mint())
-    expect(minted.every((m) => isUuidV4Bytes(m.id))).toBe(true)
+    expect(minted.every((m) => isRfc4122v4(m.id))).toBe(true)
     expect(new Set(minted.map((m) => hex(m.id))).size).toBe(minted.length)
     // The stringifier shows ids by their first 4 bytes: those must differ too.
     expect(new Set(minted.map((m) => hex(m.id.slice(0, 4)))).size).toBe(minted.length)
@@ -78,7 +78,7 @@ describe("hostile peers: ids the gateway mints", () => {
     view.setUint32(0, 5)
     view.setUint16(4, 1)
     expect(ids.seqOf(id)).toBe(2 ** 32 + 5)
-    expect(isUuidV4Bytes(id)).toBe(true)
+    expect(isRfc4122v4(id)).toBe(true)
   })
 })
 
