@@ -3,6 +3,7 @@ import type { Actor } from "./actors/actor.js"
 import { DuplicateActorError } from "./actors/actor-registry.js"
 import type { GatewayCore } from "./gateway-core.js"
 import { BadRequestError, optionalString, readJsonObject, sendJson } from "./http-json.js"
+import { percentDecoded } from "./percent-decoded.js"
 import type { RunnerConnection } from "./runners/runner-connection.js"
 
 export interface ActorInfo {
@@ -86,7 +87,7 @@ export async function handleAdmin(
     if (parts.length === 1) await actorsCollection(core, req, res, url, method)
     else await oneActor(core, res, parts, method)
   } catch (error) {
-    if (error instanceof BadRequestError) sendJson(res, 400, { error: error.message })
+    if (error instanceof BadRequestError) sendJson(res, error.status, { error: error.message })
     else if (error instanceof DuplicateActorError) sendJson(res, 409, { error: error.message })
     else throw error
   }
@@ -139,7 +140,9 @@ async function oneActor(
   parts: string[],
   method: string,
 ): Promise<void> {
-  const actor = core.actors.get(decodeURIComponent(parts[1]!))
+  const actorId = percentDecoded(parts[1]!)
+  if (actorId === null) throw new BadRequestError("the actor id is not valid percent-encoding")
+  const actor = core.actors.get(actorId)
   if (actor === undefined) return sendJson(res, 404, { error: `no actor ${parts[1]}` })
   const action = parts.length === 3 ? parts[2] : parts.length === 2 ? "" : undefined
   if (action === "" && method === "GET") return sendJson(res, 200, { actor: actorInfo(actor) })

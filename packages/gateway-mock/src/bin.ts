@@ -5,12 +5,14 @@ import { startGateway } from "./gateway.js"
 import { formatTapEvent } from "./tap/tap-log.js"
 
 const usage = `usage: tunnelwire-gateway [--port 6420] [--host 127.0.0.1] [--token T] [--log] [--tap-history N]
+                          [--allowed-hosts a,b]
 
   --port         TCP port (0 picks a free one)             default 6420
   --host         interface to listen on                    default 127.0.0.1
   --token        runners and admin calls must present it   default none
   --log          print every tap event (frames decoded) to stdout
-  --tap-history  events kept for late /tap?history=1 subscribers  default 1000`
+  --tap-history  events kept for late /tap?history=1 subscribers  default 1000
+  --allowed-hosts  Host names the admin API and tap accept besides loopback ones (* for any)`
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     token: { type: "string" },
     log: { type: "boolean", default: false },
     "tap-history": { type: "string", default: "1000" },
+    "allowed-hosts": { type: "string", default: "" },
     help: { type: "boolean", short: "h", default: false },
   },
 })
@@ -31,6 +34,7 @@ if (values.help) {
     host: values.host,
     token: values.token,
     tapHistory: Number(values["tap-history"]),
+    allowedHosts: values["allowed-hosts"].split(",").filter((name) => name !== ""),
   })
   if (values.log) gateway.tap.subscribe((event) => console.log(formatTapEvent(event)))
   console.log(`tunnelwire gateway listening on ${gateway.url}`)

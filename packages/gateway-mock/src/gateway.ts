@@ -1,10 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import type { Duplex } from "node:stream"
 import { GatewayClose, RIVET_SUBPROTOCOL, RUNNER_CONNECT_PATH } from "@tunnelwire/protocol"
-import { WebSocketServer } from "ws"
+import { type WebSocket, WebSocketServer } from "ws"
 import { type ActorFilter, DuplicateActorError } from "./actors/actor-registry.js"
 import { type ActorInfo, actorInfo, handleAdmin, type RunnerInfo, runnerInfo } from "./admin-api.js"
+import { isAdminHost } from "./admin-host.js"
+import { clientRoute, requestUrl } from "./client-route.js"
 import { GatewayCore } from "./gateway-core.js"
 import { sendJson } from "./http-json.js"
 import { type GatewayOptions, resolveOptions } from "./options.js"
@@ -15,6 +17,7 @@ import { serveTap } from "./tap/tap-endpoint.js"
 import { ClientSocket } from "./tunnel/client-socket.js"
 import { HttpExchange } from "./tunnel/http-exchange.js"
 import { headerMap } from "./tunnel/tunnel-host.js"
+import { guardUpgrade, refuseUpgrade } from "./upgrade-guard.js"
 
 export interface ActorCreateSpec {
   readonly name: string
@@ -40,7 +43,6 @@ export interface Gateway {
   stop(): Promise<void>
 }
 
-const GATEWAY_PREFIX = "/gateway/"
 const TAP_PATH = "/tap"
 
 export { DuplicateActorError }
@@ -51,15 +53,37 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const core = new GatewayCore(resolved)
   const clientSockets = new Set<ClientSocket>()
   const exchanges = new Set<HttpExchange>()
-  const wss = new WebSocketServer({
+  // One server per kind of peer, because the frame size limit is per server.
+  const runnerWss = new WebSocketServer({
     noServer: true,
-    handleProtocols: (offered, req) => {
-      if (pathOf(req) === RUNNER_CONNECT_PATH)
-        return offered.has(RIVET_SUBPROTOCOL) && RIVET_SUBPROTOCOL
+    maxPayload: resolved.maxRunnerFrameBytes,
+    handleProtocols: (offered) => offered.has(RIVET_SUBPROTOCOL) && RIVET_SUBPROTOCOL,
+  })
+  const clientWss = new WebSocketServer({
+    noServer: true,
+    maxPayload: resolved.maxClientMessageBytes,
+    handleProtocols: (offered) => {
       const [first] = offered
       return first ?? false
     },
   })
+  const servers = [runnerWss, clientWss]
+  /** Sockets past their 101: an error on them can no longer be answered with a status. */
+  const upgraded = new WeakSet<Duplex>()
+  const accept = (
+    wss: WebSocketServer,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    onSocket: (ws: WebSocket) => void,
+  ) =>
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      upgraded.add(socket)
+      onSocket(ws)
+    })
+
+  const fault = (message: string) =>
+    core.tap.emit(() => ({ type: "fault", message, runnerId: null, requestId: null }))
 
   const authorized = (req: IncomingMessage, url: URL) => {
     if (resolved.token === undefined) return true
@@ -69,8 +93,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   }
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://gateway")
+    const url = requestUrl(req.url)
+    if (url === null) return sendJson(res, 400, { error: "the request target is not a URL" })
     const route = clientRoute(url)
+    if (route?.ok === false) return sendJson(res, 400, { error: route.error })
     if (route !== null) {
       const actor = core.actors.get(route.actorId)
       if (actor === undefined) return sendJson(res, 404, { error: `no actor ${route.actorId}` })
@@ -80,12 +106,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       return exchange.run()
     }
     if (url.pathname === "/health") return sendJson(res, 200, { ok: true })
+    if (!isAdminHost(req.headers.host, resolved.allowedHosts))
+      return sendJson(res, 403, { error: "this Host is not allowed to use the admin API" })
     if (!authorized(req, url)) return sendJson(res, 401, { error: "admin token required" })
     if (!(await handleAdmin(core, req, res, url))) sendJson(res, 404, { error: "not found" })
   }
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? "/", "http://gateway")
+    const url = requestUrl(req.url)
+    if (url === null) return refuseUpgrade(socket, 400, "the request target is not a URL")
     if (url.pathname === RUNNER_CONNECT_PATH) {
       const verdict = checkRunnerUpgrade(req, url, resolved.token)
       if (!verdict.ok) {
@@ -101,16 +130,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         }))
         return refuseUpgrade(socket, verdict.status, verdict.error)
       }
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      accept(runnerWss, req, socket, head, (ws) => {
         core.connectionOpened(new RunnerConnection(ws, socket, verdict.params, core))
       })
       return
     }
     const route = clientRoute(url)
+    if (route?.ok === false) return refuseUpgrade(socket, 400, route.error)
     if (route !== null) {
       const actor = core.actors.get(route.actorId)
       if (actor === undefined) return refuseUpgrade(socket, 404, `no actor ${route.actorId}`)
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      accept(clientWss, req, socket, head, (ws) => {
         const client = new ClientSocket(core, actor, ws, socket, route.path, headerMap(req.headers))
         clientSockets.add(client)
         ws.on("close", () => clientSockets.delete(client))
@@ -119,8 +149,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       return
     }
     if (url.pathname === TAP_PATH) {
+      if (!isAdminHost(req.headers.host, resolved.allowedHosts))
+        return refuseUpgrade(socket, 403, "this Host is not allowed to use the tap")
       if (!authorized(req, url)) return refuseUpgrade(socket, 401, "admin token required")
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      accept(clientWss, req, socket, head, (ws) => {
         serveTap(core.tap, ws, url.searchParams.get("history") === "1")
       })
       return
@@ -130,11 +162,20 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 
   const server = createServer((req, res) => {
     onRequest(req, res).catch((error: unknown) => {
+      fault(`${req.method} ${req.url} failed: ${String(error)}`)
       if (!res.headersSent) sendJson(res, 500, { error: String(error) })
       else res.destroy()
     })
   })
-  server.on("upgrade", onUpgrade)
+  server.on(
+    "upgrade",
+    guardUpgrade(onUpgrade, fault, (socket) => upgraded.has(socket)),
+  )
+  // Unanswered, Node would drop a CONNECT without a word; a tunnel to anywhere is not offered.
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+    socket.on("error", () => socket.destroy())
+    refuseUpgrade(socket, 405, "CONNECT is not supported")
+  })
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
     server.listen(resolved.port, resolved.host, () => resolve())
@@ -175,42 +216,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       for (const exchange of exchanges) exchange.shutdown()
       for (const client of clientSockets) client.shutdown()
       for (const connection of core.connections()) connection.close(GatewayClose.shutdown)
-      for (const ws of wss.clients)
-        ws.close(GatewayClose.shutdown.code, GatewayClose.shutdown.reason)
-      await waitUntil(() => wss.clients.size === 0, 500)
-      for (const ws of wss.clients) ws.terminate()
-      wss.close()
+      const sockets = () => servers.flatMap((wss) => [...wss.clients])
+      for (const ws of sockets()) ws.close(GatewayClose.shutdown.code, GatewayClose.shutdown.reason)
+      await waitUntil(() => sockets().length === 0, 500)
+      for (const ws of sockets()) ws.terminate()
+      for (const wss of servers) wss.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
-}
-
-/** `/gateway/{actorId}/rest?query` → the actor and the path the actor sees (`/rest?query`). */
-function clientRoute(url: URL): { actorId: string; path: string } | null {
-  if (!url.pathname.startsWith(GATEWAY_PREFIX)) return null
-  const rest = url.pathname.slice(GATEWAY_PREFIX.length)
-  const slash = rest.indexOf("/")
-  const rawId = slash === -1 ? rest : rest.slice(0, slash)
-  if (rawId === "") return null
-  const path = (slash === -1 ? "/" : rest.slice(slash)) + url.search
-  return { actorId: decodeURIComponent(rawId), path }
-}
-
-function pathOf(req: IncomingMessage): string {
-  return new URL(req.url ?? "/", "http://gateway").pathname
-}
-
-/** Answers an upgrade request with a plain HTTP error: the socket never becomes a WebSocket. */
-function refuseUpgrade(socket: Duplex, status: number, message: string): void {
-  const body = `${message}\n`
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
-      "Content-Type: text/plain; charset=utf-8\r\n" +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      "Connection: close\r\n\r\n" +
-      body,
-  )
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {

@@ -11,12 +11,27 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 export class BadRequestError extends Error {
   override name = "BadRequestError"
+  readonly status: 400 | 413
+
+  constructor(message: string, status: 400 | 413 = 400) {
+    super(message)
+    this.status = status
+  }
 }
+
+/** Admin request bodies are small JSON objects; this bounds what a caller can make us hold. */
+const MAX_JSON_BODY_BYTES = 1024 * 1024
 
 /** A JSON object request body (an empty body reads as `{}`). */
 export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength
+    if (size > MAX_JSON_BODY_BYTES)
+      throw new BadRequestError(`the body exceeds ${MAX_JSON_BODY_BYTES} bytes`, 413)
+    chunks.push(chunk as Buffer)
+  }
   const text = Buffer.concat(chunks).toString("utf8")
   if (text.trim() === "") return {}
   let value: unknown

@@ -31,6 +31,25 @@ export interface GatewayOptions {
   readonly maxBufferedBodyBytes?: number
   /** Told to runners in ToClientInit. */
   readonly runnerLostThresholdMs?: number
+  /**
+   * The largest message a client's WebSocket (or a tap subscriber) may send; a larger one closes
+   * that socket with 1009. Default 1 MiB, the same as `maxPendingBytes`: a bigger message could
+   * not be held for a hibernating actor anyway.
+   */
+  readonly maxClientMessageBytes?: number
+  /**
+   * The largest frame a runner may send; a larger one closes that runner's connection with 1009.
+   * A runner frame carries what its actors send to clients and whole HTTP responses, all behind
+   * one connection, so it must exceed `maxClientMessageBytes` (an echoed client message comes
+   * back wrapped in a tunnel message). Default 32 MiB.
+   */
+  readonly maxRunnerFrameBytes?: number
+  /**
+   * Host names (no port) the admin API and the tap accept besides the loopback ones (`localhost`,
+   * `127.0.0.0/8`, `[::1]`), which are always accepted; `["*"]` accepts any. Other `Host` headers
+   * get 403: a defence against DNS rebinding. Default none.
+   */
+  readonly allowedHosts?: readonly string[]
   /** Tap events kept for subscribers that join late (the `/tap?history=1` endpoint). */
   readonly tapHistory?: number
   /** Deliberate misbehaviour, to test how a runner copes with a faulty gateway. */
@@ -48,7 +67,18 @@ export type ResolvedOptions = Required<Omit<GatewayOptions, "token">> & {
   readonly token: string | undefined
 }
 
+/** Room for a tunnel message's own fields around the payload it carries. */
+const TUNNEL_OVERHEAD_BYTES = 1024
+
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {
+  const maxClientMessageBytes = options.maxClientMessageBytes ?? 1024 * 1024
+  const maxRunnerFrameBytes = options.maxRunnerFrameBytes ?? 32 * 1024 * 1024
+  if (maxRunnerFrameBytes < maxClientMessageBytes + TUNNEL_OVERHEAD_BYTES) {
+    throw new RangeError(
+      `maxRunnerFrameBytes (${maxRunnerFrameBytes}) must exceed maxClientMessageBytes ` +
+        `(${maxClientMessageBytes}) by at least ${TUNNEL_OVERHEAD_BYTES} bytes`,
+    )
+  }
   return {
     port: options.port ?? 0,
     host: options.host ?? "127.0.0.1",
@@ -65,6 +95,9 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     clientStallTimeoutMs: options.clientStallTimeoutMs ?? 15_000,
     maxBufferedBodyBytes: options.maxBufferedBodyBytes ?? 64 * 1024,
     runnerLostThresholdMs: options.runnerLostThresholdMs ?? 5_000,
+    maxClientMessageBytes,
+    maxRunnerFrameBytes,
+    allowedHosts: options.allowedHosts ?? [],
     tapHistory: options.tapHistory ?? 0,
     faults: options.faults ?? {},
   }

@@ -5,6 +5,7 @@ import {
   type CloseRule,
   capabilities,
   classifyIndex,
+  closeFrameProblem,
   closeHibernates,
   GatewayClose,
   indexDistance,
@@ -123,6 +124,17 @@ describe("close rules", () => {
       ...Object.values(RunnerConnectionClose),
     ].map((r) => r.reason)
     expect(new Set(reasons).size).toBe(reasons.length)
+  })
+
+  it("say which codes and reasons a close frame cannot carry", () => {
+    for (const code of [1000, 1001, 1011, 1014, 3000, 4999])
+      expect(closeFrameProblem(code, "x".repeat(123))).toBeNull()
+    expect(closeFrameProblem(null, null)).toBeNull()
+    for (const code of [999, 1004, 1005, 1006, 1015, 2999, 5000, 1000.5])
+      expect(closeFrameProblem(code, null)).toBe(`close code ${code} cannot be sent`)
+    expect(closeFrameProblem(1000, "é".repeat(62))).toBe(
+      "close reason of 124 UTF-8 bytes exceeds 123",
+    )
   })
 
   it("append and strip a ray id", () => {

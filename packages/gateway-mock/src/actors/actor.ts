@@ -2,6 +2,7 @@ import { capabilities, latest } from "@tunnelwire/protocol"
 import type { RunnerConnection } from "../runners/runner-connection.js"
 import type { Tap } from "../tap/tap.js"
 import { KvStore } from "./kv-store.js"
+import { atTime } from "./long-timeout.js"
 
 export type ActorState = "stopped" | "starting" | "running" | "stopping"
 
@@ -87,7 +88,7 @@ export class Actor {
   #restoring = new Set<ActorSocket>()
   readonly #waiters = new Set<Waiter>()
   readonly #host: ActorHost
-  #alarm: NodeJS.Timeout | undefined
+  #cancelAlarm: (() => void) | undefined
 
   constructor(id: string, spec: ActorSpec, host: ActorHost) {
     this.id = id
@@ -184,10 +185,8 @@ export class Actor {
   }
 
   setAlarm(timestampMs: number | null): void {
-    clearTimeout(this.#alarm)
-    this.#alarm = undefined
-    if (timestampMs === null) return
-    this.#alarm = setTimeout(() => this.wake(), Math.max(0, timestampMs - Date.now()))
+    this.#cancelAlarm?.()
+    this.#cancelAlarm = timestampMs === null ? undefined : atTime(timestampMs, () => this.wake())
   }
 
   destroy(): void {
@@ -206,7 +205,7 @@ export class Actor {
 
   /** Drops timers; used when the gateway stops. */
   dispose(): void {
-    clearTimeout(this.#alarm)
+    this.#cancelAlarm?.()
     for (const waiter of this.#waiters) clearTimeout(waiter.timer)
   }
 

@@ -1,7 +1,6 @@
 import type { Duplex } from "node:stream"
 import {
   type CloseRule,
-  clientCloseFor,
   closeHibernates,
   GatewayClose,
   idKey,
@@ -18,6 +17,7 @@ import { newRayId } from "../ray-id.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
 import { batchWritesPerTick } from "../write-batching.js"
 import { ClientDrain } from "./client-drain.js"
+import { clientCloseForActor } from "./close-sanitizing.js"
 import { SocketOutbox } from "./socket-outbox.js"
 import { ownBytes, type TunnelHost } from "./tunnel-host.js"
 
@@ -239,7 +239,8 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       this.#detach()
       return
     }
-    const { code, reason } = clientCloseFor(close.code, close.reason)
+    const { code, reason, problem } = clientCloseForActor(close.code, close.reason, newRayId)
+    if (problem !== null) this.#fault(`the actor's close was not sendable (${problem}): ${reason}`)
     this.#closeClient(code, reason)
   }
 

@@ -4,6 +4,7 @@ import { type Actor, type ActorExchange, ActorUnavailableError } from "../actors
 import { newRayId } from "../ray-id.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
 import { ClientDrain } from "./client-drain.js"
+import { responseStartProblem } from "./response-validation.js"
 import { headerMap, ownBytes, type TunnelHost } from "./tunnel-host.js"
 
 const EMPTY = new ArrayBuffer(0)
@@ -157,11 +158,27 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
   #respond(start: latest.ToServerResponseStart): void {
     if (this.#state !== "sent") return
     clearTimeout(this.#responseTimer)
+    const problem = responseStartProblem(start.status, start.headers) ?? this.#writeHead(start)
+    if (problem !== null) {
+      this.#tellRunner({ tag: "ToClientRequestAbort", val: null })
+      this.#fail(502, `the actor's response cannot be sent: ${problem}`)
+      return
+    }
     this.#state = "responding"
-    this.#res.writeHead(start.status, Object.fromEntries(start.headers))
     this.#emit("response", start.status)
     if (start.body !== null) this.#res.write(Buffer.from(start.body))
     if (!start.stream) this.#end()
+  }
+
+  /** Writes the head; Node may refuse it for reasons of its own, which must not escape. */
+  #writeHead(start: latest.ToServerResponseStart): string | null {
+    try {
+      this.#res.writeHead(start.status, Object.fromEntries(start.headers))
+      return null
+    } catch (error) {
+      for (const name of this.#res.getHeaderNames()) this.#res.removeHeader(name)
+      return String(error)
+    }
   }
 
   #end(): void {

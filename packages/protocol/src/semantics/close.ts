@@ -10,6 +10,7 @@ export const CloseCode = {
   noStatusReceived: 1005,
   invalidPayload: 1007,
   policyViolation: 1008,
+  messageTooBig: 1009,
   internalError: 1011,
 } as const
 
@@ -119,6 +120,11 @@ export const GatewayClose = {
     reason: "gateway.shutdown",
     purpose: "the gateway is stopping; applies to client sockets and runner connections alike",
   },
+  invalidActorClose: {
+    code: CloseCode.internalError,
+    reason: "guard.websocket_invalid_close",
+    purpose: "the actor closed with a code or reason that a WebSocket close frame cannot carry",
+  },
 } as const satisfies Record<string, CloseRule>
 
 /** Closes the gateway applies to a runner's own connection (not to one tunneled socket). */
@@ -160,6 +166,28 @@ export function withRayId(reason: string, rayId: string): string {
 export function withoutRayId(reason: string): string {
   const hash = reason.indexOf("#")
   return hash === -1 ? reason : reason.slice(0, hash)
+}
+
+/** The longest close reason a close frame carries: 125 payload bytes less the 2-byte code. */
+export const MAX_CLOSE_REASON_BYTES = 123
+
+/**
+ * Why a close frame cannot carry `code` and `reason`, or null when it can. Sendable codes are
+ * 1000–1014 except 1004 (reserved), 1005 and 1006 (only ever reported locally), and 3000–4999
+ * (RFC 6455 §7.4; 1012–1014 are registered with IANA); a reason is at most 123 UTF-8 bytes.
+ */
+export function closeFrameProblem(code: number | null, reason: string | null): string | null {
+  if (code !== null && !isSendableCloseCode(code)) return `close code ${code} cannot be sent`
+  const bytes = reason === null ? 0 : new TextEncoder().encode(reason).byteLength
+  if (bytes > MAX_CLOSE_REASON_BYTES)
+    return `close reason of ${bytes} UTF-8 bytes exceeds ${MAX_CLOSE_REASON_BYTES}`
+  return null
+}
+
+function isSendableCloseCode(code: number): boolean {
+  if (!Number.isInteger(code)) return false
+  if (code >= 3000 && code <= 4999) return true
+  return code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006
 }
 
 /** What the gateway closes the client with when the actor closed with `code`/`reason` (or none). */
