@@ -1,13 +1,4 @@
 import * as bare from "@bare-ts/lib"
-import { EncodeError } from "./errors.js"
-
-/** Called by generated writers for `data[N]` types: refuses a value of another length. */
-export function checkFixedLength(value: ArrayBuffer, length: number, type: string): void {
-  if (!(value instanceof ArrayBuffer) || value.byteLength !== length) {
-    const got = value instanceof ArrayBuffer ? `${value.byteLength} bytes` : typeof value
-    throw new EncodeError({ type, reason: `expected exactly ${length} bytes, got ${got}` })
-  }
-}
 
 /**
  * Called by generated readers for lists and maps: a collection announcing more entries than the
