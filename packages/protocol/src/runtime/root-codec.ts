@@ -140,6 +140,9 @@ function encodeFailure(
   )
 }
 
+/** V8's (Node's, Chromium's) stack depth; in other engines a property nothing reads. */
+const errorStacks = Error as ErrorConstructor & { stackTraceLimit?: number }
+
 /**
  * Reads one whole message; trailing bytes are an error. Accepts any `BytesLike` without copying.
  *
@@ -154,10 +157,10 @@ export function decodeRoot<T>(
   type: string,
   version: number,
 ): T {
-  const stackTraceLimit = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
+  const stackTraceLimit = errorStacks.stackTraceLimit
+  errorStacks.stackTraceLimit = 0
   try {
-    const bc = new bare.ByteCursor(asUint8Array(bytes), CONFIG)
+    const bc = cursorOver(asUint8Array(bytes))
     const value = read(bc)
     if (bc.offset < bc.bytes.length) {
       throw new bare.BareError(bc.offset, `${bc.bytes.length - bc.offset} trailing bytes`)
@@ -169,6 +172,17 @@ export function decodeRoot<T>(
     }
     throw error
   } finally {
-    Error.stackTraceLimit = stackTraceLimit
+    errorStacks.stackTraceLimit = stackTraceLimit
   }
 }
+
+/**
+ * A cursor for the generated readers, which read `bytes` only: a `bare.ByteCursor` would also
+ * build a `DataView` per message that nothing uses.
+ */
+function cursorOver(bytes: Uint8Array): bare.ByteCursor {
+  if (bytes.length > CONFIG.maxBufferLength) throw new bare.BareError(0, "too large buffer")
+  return { bytes, offset: 0, config: CONFIG, view: NO_VIEW }
+}
+
+const NO_VIEW = new DataView(new ArrayBuffer(0))

@@ -92,6 +92,7 @@ export function putVarint(bytes: Uint8Array, offset: number, value: number): num
 }
 
 const scratch = new DataView(new ArrayBuffer(8))
+const scratchBytes = new Uint8Array(scratch.buffer)
 
 export function putU64(bytes: Uint8Array, offset: number, value: bigint): number {
   scratch.setBigUint64(0, value, true)
@@ -114,7 +115,7 @@ export function putF64(bytes: Uint8Array, offset: number, value: number): number
 }
 
 function putScratch(bytes: Uint8Array, offset: number, length: number): number {
-  for (let i = 0; i < length; i++) bytes[offset + i] = scratch.getUint8(i)
+  for (let i = 0; i < length; i++) bytes[offset + i] = scratchBytes[i]!
   return offset + length
 }
 

@@ -36,10 +36,22 @@ export function emitCodecModule(source: string, schemaPath: string): string {
   const helperCode = helpers.emitted.flatMap((helper) => [...helper, ""])
   const code = [...helperCode, ...body].join("\n")
   const runtime = [
+    "readBool",
     "readCollectionLength",
+    "readF32",
+    "readF64",
+    "readFixedData",
+    "readI16",
+    "readI32",
+    "readI64",
+    "readI8",
     "readLengthPrefixedData",
     "readLengthPrefixedString",
-  ].filter((name) => code.includes(`${name}(`))
+    "readU16",
+    "readU32",
+    "readU64",
+    "readU8",
+  ].filter((name) => new RegExp(`(?<![.\\w])${name}\\(`).test(code))
   const encoders = ast.defs
     .filter((def) => resolved(def.type, ast).tag !== "void")
     .flatMap((def) => [`put${def.alias}`, `size${def.alias}`])
@@ -50,7 +62,7 @@ export function emitCodecModule(source: string, schemaPath: string): string {
   return [
     generatedHeader(schemaPath).trimEnd(),
     ...(runtime.length > 0
-      ? [`import { ${runtime.join(", ")} } from "../../runtime/codec-checks.js"`]
+      ? [`import { ${runtime.join(", ")} } from "../../runtime/wire-read.js"`]
       : []),
     'import { writeValue } from "../../runtime/root-codec.js"',
     `import { ${encoders.join(", ")} } from "./encoders.js"`,
@@ -138,7 +150,7 @@ function readBody(type: Type, typeName: string, ast: SchemaAst, helpers: HelperN
     case "enum":
       return tagSwitch(type.data.map((value) => [value.val, `return ${typeName}.${value.name}`]))
     case "optional":
-      return [`return bare.readBool(bc) ? ${readExpression(type.types[0], ast, helpers)} : null`]
+      return [`return readBool(bc) ? ${readExpression(type.types[0], ast, helpers)} : null`]
     case "list":
       return listBody(type, ast, helpers)
     case "map":
@@ -152,7 +164,7 @@ function tagSwitch(cases: readonly (readonly [number, string])[]): string[] {
   const wide = cases.some(([tag]) => tag > 0x7f)
   return [
     "const offset = bc.offset",
-    `const tag = ${wide ? "bare.readUintSafe(bc)" : "bare.readU8(bc)"}`,
+    `const tag = ${wide ? "bare.readUintSafe(bc)" : "readU8(bc)"}`,
     "switch (tag) {",
     ...cases.flatMap(([tag, statement]) => [
       `${INDENT}case ${tag}:`,
@@ -213,17 +225,17 @@ function mapBody(
 }
 
 const PRIMITIVE_READERS: Readonly<Record<string, string>> = {
-  bool: "bare.readBool(bc)",
-  u8: "bare.readU8(bc)",
-  u16: "bare.readU16(bc)",
-  u32: "bare.readU32(bc)",
-  u64: "bare.readU64(bc)",
-  i8: "bare.readI8(bc)",
-  i16: "bare.readI16(bc)",
-  i32: "bare.readI32(bc)",
-  i64: "bare.readI64(bc)",
-  f32: "bare.readF32(bc)",
-  f64: "bare.readF64(bc)",
+  bool: "readBool(bc)",
+  u8: "readU8(bc)",
+  u16: "readU16(bc)",
+  u32: "readU32(bc)",
+  u64: "readU64(bc)",
+  i8: "readI8(bc)",
+  i16: "readI16(bc)",
+  i32: "readI32(bc)",
+  i64: "readI64(bc)",
+  f32: "readF32(bc)",
+  f64: "readF64(bc)",
   str: "readLengthPrefixedString(bc)",
   void: "null",
 }
@@ -232,9 +244,7 @@ const PRIMITIVE_READERS: Readonly<Record<string, string>> = {
 function readExpression(type: Type, ast: SchemaAst, helpers: HelperNames): string {
   if (type.tag === "alias") return `read${type.data}(bc)`
   if (type.tag === "data") {
-    return type.data === null
-      ? "readLengthPrefixedData(bc)"
-      : `bare.readFixedData(bc, ${type.data.val})`
+    return type.data === null ? "readLengthPrefixedData(bc)" : `readFixedData(bc, ${type.data.val})`
   }
   const primitive = PRIMITIVE_READERS[type.tag]
   if (primitive !== undefined) return primitive
