@@ -171,9 +171,14 @@ export function putData(bytes: Uint8Array, offset: number, value: ArrayBuffer): 
 const SET_THRESHOLD = 48
 
 export function putFixedData(bytes: Uint8Array, offset: number, value: ArrayBuffer): number {
-  const view: Uint8Array = ArrayBuffer.isView(value)
-    ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-    : new Uint8Array(value)
+  const view: Uint8Array =
+    value instanceof ArrayBuffer
+      ? new Uint8Array(value)
+      : new Uint8Array(
+          (value as ArrayBufferView).buffer,
+          (value as ArrayBufferView).byteOffset,
+          (value as ArrayBufferView).byteLength,
+        )
   const length = view.length
   if (length < SET_THRESHOLD) {
     for (let i = 0; i < length; i++) bytes[offset + i] = view[i]!
