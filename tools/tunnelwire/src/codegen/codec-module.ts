@@ -184,20 +184,23 @@ function listBody(
   helpers: HelperNames,
 ): string[] {
   const item = readExpression(type.types[0], ast, helpers)
-  const length =
-    type.data === null
-      ? `readCollectionLength(bc, ${minEncodedSize(type.types[0], ast)})`
-      : String(type.data.val)
-  return [
-    `const len = ${length}`,
-    "if (len === 0) {",
-    `${INDENT}return []`,
-    "}",
+  const fill = [
     `const result = [${item}]`,
-    "for (let i = 1; i < len; i++) {",
+    `for (let i = 1; i < len; i++) {`,
     `${INDENT}result[i] = ${item}`,
     "}",
     "return result",
+  ]
+  if (type.data !== null) {
+    // A fixed length is at least 1 (bare-ts refuses 0).
+    return [`const len = ${type.data.val}`, ...fill]
+  }
+  return [
+    `const len = readCollectionLength(bc, ${minEncodedSize(type.types[0], ast)})`,
+    "if (len === 0) {",
+    `${INDENT}return []`,
+    "}",
+    ...fill,
   ]
 }
 
