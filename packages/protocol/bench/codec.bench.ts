@@ -251,7 +251,7 @@ function printTargets(targets: readonly Target[]): Target[] {
 function main(): void {
   checkRoundTrips()
   console.log(
-    `codec bench: node ${process.version}, NODE_ENV=${process.env.NODE_ENV ?? ""}, ${tasks.length} tasks, ` +
+    `codec bench: node ${process.version}, gc between tasks: ${"gc" in globalThis}, NODE_ENV=${process.env.NODE_ENV ?? ""}, ${tasks.length} tasks, ` +
       `${ROUNDS} rounds (+1 warm-up dropped), >= ${MIN_CPU_MS} ms CPU per task per round; ` +
       "ratios are ops/s over ops/s paired by round: median (min..max)\n",
   )
