@@ -1,242 +1,274 @@
 /**
- * Codec benchmark: tunnelwire against the JSON mapping and against plain bare-ts output, on a
- * fixed mix of v3 `ToClient` messages, all in one process. Prints figures and ratios; exits 1
- * when a target ratio is missed unless run with `--no-fail`.
+ * Codec benchmark, all in one process, CPU time over interleaved rounds:
+ * - encode+decode and decode alone of five v3 `ToClient` messages, against the unmodified
+ *   `@bare-ts/tools` output for the same schema and plain JSON as a user would write it;
+ * - 16 KiB `encodeInto` and `encode` against the best of several plain copies of the payload;
+ * - rejecting mutated frames against decoding the good frames they came from.
+ * Prints figures with their spread. `--check` exits 1 when a target is missed.
  */
 import { isDeepStrictEqual } from "node:util"
-import { v3 } from "../src/index.js"
-import {
-  type Contender,
-  contenders,
-  json,
-  plainBare,
-  plainEncode,
-  tunnelwire,
-} from "./contenders.js"
+import fc from "fast-check"
+import { DecodeError, v3 } from "../src/index.js"
+import { applyMutation, byteMutation } from "../test/support/byte-mutations.js"
+import { bareTs, type Contender, contenders, plainJson, tunnelwire } from "./contenders.js"
 import { benchMessages, largePayload, largeWebSocketMessage } from "./messages.js"
-import { type BenchTask, measureInRounds, median, type RoundSamples } from "./rounds.js"
-import { formatBandwidth, formatCount, formatRatio, renderTable } from "./table.js"
+import {
+  type BenchTask,
+  bestOf,
+  measureInRounds,
+  median,
+  opsRatio,
+  pairedRatio,
+  type Ratio,
+  type RoundSamples,
+} from "./rounds.js"
+import { formatCount, formatRatio, renderTable } from "./table.js"
 
-const ROUNDS = 11
-const MIN_TIME_MS = 60
-
-const reportOnly = process.argv.includes("--no-fail")
-
-/** A table row: one operation encodes and decodes each of `messages` once. */
-interface Row {
-  readonly name: string
-  readonly messages: readonly v3.ToClient[]
-}
-
-const rows: readonly Row[] = [
-  ...benchMessages.map(({ name, message }) => ({ name, messages: [message] })),
-  { name: "mix (1 op = all 5)", messages: benchMessages.map(({ message }) => message) },
-]
-const mix = rows[rows.length - 1]!
+const ROUNDS = 7
+const MIN_CPU_MS = 30
+const check = process.argv.includes("--check")
 
 function checkRoundTrips(): void {
   for (const { name, message } of benchMessages) {
     for (const contender of contenders) {
-      if (!isDeepStrictEqual(contender.roundTrip(message), message)) {
+      if (!isDeepStrictEqual(contender.decode(contender.encode(message)), message)) {
         throw new Error(`${contender.name} does not round-trip "${name}"`)
       }
     }
-    if (!isDeepStrictEqual(v3.encodeToClient(message), plainEncode(message).slice())) {
-      throw new Error(`tunnelwire and plain bare-ts write different bytes for "${name}"`)
+    if (
+      !isDeepStrictEqual(
+        tunnelwire.encode(message),
+        Uint8Array.from(bareTs.encode(message) as Uint8Array),
+      )
+    ) {
+      throw new Error(`tunnelwire and @bare-ts write different bytes for "${name}"`)
     }
   }
 }
 
-function taskId(contender: Contender, row: Row): string {
-  return `${contender.name} / ${row.name}`
-}
+const roundTripId = (c: Contender, name: string) => `${c.name} encode+decode / ${name}`
+const decodeId = (c: Contender, name: string) => `${c.name} decode / ${name}`
 
-function roundTripTask(contender: Contender, row: Row): BenchTask {
+const codecTasks: BenchTask[] = benchMessages.flatMap(({ name, message }) =>
+  contenders.flatMap((contender): BenchTask[] => {
+    const encoded = contender.encode(message)
+    return [
+      { id: roundTripId(contender, name), run: () => contender.decode(contender.encode(message)) },
+      { id: decodeId(contender, name), run: () => contender.decode(encoded) },
+    ]
+  }),
+)
+
+// The payload copied as a plain memcpy would: into buffers of several sizes and offsets, since
+// a copy into a buffer of exactly 16 KiB takes a slow path on some machines. The best counts.
+const COPY_LAYOUTS = [
+  { name: "exact size", size: largePayload.length, offset: 0 },
+  { name: "64 KiB at 0", size: 64 * 1024, offset: 0 },
+  { name: "64 KiB at 40", size: 64 * 1024, offset: 40 },
+  { name: "16 KiB + 64 at 40", size: largePayload.length + 64, offset: 40 },
+]
+const copyTasks: BenchTask[] = COPY_LAYOUTS.map(({ name, size, offset }) => {
+  const target = new Uint8Array(size)
   return {
-    id: taskId(contender, row),
+    id: `copy ${name}`,
     run: () => {
-      let decoded: unknown
-      for (const message of row.messages) decoded = contender.roundTrip(message)
-      return decoded
+      target.set(largePayload, offset)
+      return target
     },
   }
-}
-
-function rowBytes(contender: Contender, row: Row): number {
-  return row.messages.reduce((sum, message) => sum + contender.encodedSize(message), 0)
-}
-
-const copyTarget = new Uint8Array(largePayload.length)
-const SET_COPY = "Uint8Array.prototype.set"
-const ENCODE_LARGE = "tunnelwire encode"
-const ENCODE_INTO_LARGE = "tunnelwire encodeInto"
+})
+const ENCODE_INTO = "tunnelwire encodeInto 16 KiB"
+const ENCODE = "tunnelwire encode 16 KiB"
 const encodeTarget = new Uint8Array(largePayload.length + 64)
-const bandwidthTasks: readonly BenchTask[] = [
-  { id: ENCODE_LARGE, run: () => v3.encodeToClient(largeWebSocketMessage) },
-  // Like `set`, writes into a buffer that already exists: the like-for-like comparison.
-  { id: ENCODE_INTO_LARGE, run: () => v3.encodeToClientInto(largeWebSocketMessage, encodeTarget) },
-  { id: "plain bare-ts encode", run: () => plainEncode(largeWebSocketMessage) },
+const bandwidthTasks: BenchTask[] = [
+  ...copyTasks,
+  { id: ENCODE_INTO, run: () => v3.encodeToClientInto(largeWebSocketMessage, encodeTarget) },
+  { id: ENCODE, run: () => v3.encodeToClient(largeWebSocketMessage) },
+]
+
+/** Mutated frames that fail to decode, each beside the good frame it came from. */
+function mutatedFrames(perMessage: number): { good: Uint8Array[]; bad: Uint8Array[] } {
+  const good: Uint8Array[] = []
+  const bad: Uint8Array[] = []
+  benchMessages.forEach(({ message }, i) => {
+    const valid = v3.encodeToClient(message)
+    for (const mutation of fc.sample(byteMutation, { seed: 42 + i, numRuns: perMessage * 4 })) {
+      const frame = applyMutation(valid, mutation)
+      try {
+        v3.decodeToClient(frame)
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error
+        if (bad.filter((_, j) => good[j] === valid).length < perMessage) {
+          good.push(valid)
+          bad.push(frame)
+        }
+      }
+    }
+  })
+  return { good, bad }
+}
+
+const frames = mutatedFrames(40)
+const GOOD = "decode the good frames"
+const REJECT = "reject the mutated frames"
+const rejectTasks: BenchTask[] = [
   {
-    id: SET_COPY,
+    id: GOOD,
     run: () => {
-      copyTarget.set(largePayload)
-      return copyTarget
+      let decoded: unknown
+      for (const frame of frames.good) decoded = v3.decodeToClient(frame)
+      return decoded
     },
   },
-  // The floor for any encoder that hands back bytes it owns: allocating them costs more than copying.
   {
-    id: "new Uint8Array + set",
+    id: REJECT,
     run: () => {
-      const copy = new Uint8Array(largePayload.length)
-      copy.set(largePayload)
-      return copy
+      let rejected = 0
+      for (const frame of frames.bad) {
+        try {
+          v3.decodeToClient(frame)
+        } catch {
+          rejected++
+        }
+      }
+      return rejected
     },
   },
 ]
-const tasks: readonly BenchTask[] = [
-  ...rows.flatMap((row) => contenders.map((contender) => roundTripTask(contender, row))),
-  ...bandwidthTasks,
-]
 
-/** Median over rounds of `numerator ops/s ÷ denominator ops/s`, paired within each round. */
-function opsRatio(samples: RoundSamples, numeratorId: string, denominatorId: string) {
-  const numerator = samples.get(numeratorId)!
-  const denominator = samples.get(denominatorId)!
-  const perRound = numerator.map((ns, round) => denominator[round]! / ns)
-  return { value: median(perRound), low: Math.min(...perRound), high: Math.max(...perRound) }
-}
-
-function opsPerSecond(samples: RoundSamples, id: string): number {
-  return 1e9 / median(samples.get(id)!)
-}
-
-function printRoundTripTable(samples: RoundSamples): void {
-  const header = [
-    "encode+decode",
-    ...contenders.flatMap((c) => [`${c.name} ops/s`, "bytes"]),
-    "tw/JSON ops",
-    "tw/JSON bytes",
-    "tw/bare ops",
-  ]
-  const cells = rows.map((row) => [
-    row.name,
-    ...contenders.flatMap((c) => [
-      formatCount(opsPerSecond(samples, taskId(c, row))),
-      formatCount(rowBytes(c, row)),
-    ]),
-    formatRatio(opsRatio(samples, taskId(tunnelwire, row), taskId(json, row)).value),
-    formatRatio(rowBytes(tunnelwire, row) / rowBytes(json, row)),
-    formatRatio(opsRatio(samples, taskId(tunnelwire, row), taskId(plainBare, row)).value),
-  ])
-  console.log(renderTable(header, cells))
-}
-
-function printBandwidthTable(samples: RoundSamples): void {
-  const cells = bandwidthTasks.map(({ id }) => [
-    id,
-    formatCount(opsPerSecond(samples, id)),
-    formatBandwidth(opsPerSecond(samples, id) * largePayload.length),
-    formatRatio(opsRatio(samples, id, SET_COPY).value),
-  ])
-  console.log(renderTable(["16 KiB payload", "ops/s", "bandwidth", "/ set"], cells))
-}
+const tasks = [...codecTasks, ...bandwidthTasks, ...rejectTasks]
 
 interface Target {
   readonly name: string
-  readonly value: number
-  readonly spread?: { readonly low: number; readonly high: number }
-  /** Absent for a figure printed for information only. */
-  readonly bound?: number
-  readonly atLeast: boolean
+  readonly ratio: Ratio
+  readonly bound: number
 }
 
-function targetsOf(samples: RoundSamples): readonly Target[] {
-  const mixVersusJson = opsRatio(samples, taskId(tunnelwire, mix), taskId(json, mix))
-  const mixVersusBare = opsRatio(samples, taskId(tunnelwire, mix), taskId(plainBare, mix))
-  const copy = opsRatio(samples, ENCODE_INTO_LARGE, SET_COPY)
-  const allocatingCopy = opsRatio(samples, ENCODE_LARGE, SET_COPY)
+const spread = (r: Ratio) => `${formatRatio(r.low)}..${formatRatio(r.high)}`
+const perSecond = (samples: RoundSamples, id: string) => 1e9 / median(samples.get(id)!)
+
+function printCodecTable(samples: RoundSamples): Target[] {
+  const targets: Target[] = []
+  const cells = benchMessages.map(({ name, message }) => {
+    const roundTrip = opsRatio(samples, roundTripId(tunnelwire, name), roundTripId(bareTs, name))
+    const decode = opsRatio(samples, decodeId(tunnelwire, name), decodeId(bareTs, name))
+    const json = opsRatio(samples, roundTripId(tunnelwire, name), roundTripId(plainJson, name))
+    targets.push(
+      { name: `encode+decode vs @bare-ts, ${name}`, ratio: roundTrip, bound: 1.2 },
+      { name: `decode vs @bare-ts, ${name}`, ratio: decode, bound: 1.0 },
+    )
+    return [
+      name,
+      formatCount(perSecond(samples, roundTripId(tunnelwire, name))),
+      formatCount(perSecond(samples, roundTripId(bareTs, name))),
+      formatCount(perSecond(samples, roundTripId(plainJson, name))),
+      `${formatRatio(roundTrip.value)} (${spread(roundTrip)})`,
+      `${formatRatio(decode.value)} (${spread(decode)})`,
+      `${formatRatio(json.value)} (${spread(json)})`,
+      `${tunnelwire.encodedSize(message)} / ${plainJson.encodedSize(message)}`,
+    ]
+  })
+  console.log(
+    renderTable(
+      [
+        "message",
+        "tw enc+dec/s",
+        "@bare-ts/s",
+        "JSON/s",
+        "tw/@bare-ts enc+dec",
+        "tw/@bare-ts decode",
+        "tw/JSON enc+dec",
+        "bytes tw / JSON",
+      ],
+      cells,
+    ),
+  )
+  return targets
+}
+
+function printBandwidthTable(samples: RoundSamples): Target[] {
+  const copyIds = copyTasks.map((task) => task.id)
+  const bestCopy = bestOf(samples, copyIds)
+  const cells = bandwidthTasks.map(({ id }) => {
+    const ratio = pairedRatio(samples.get(id)!, bestCopy)
+    return [
+      id,
+      formatCount(perSecond(samples, id)),
+      `${((perSecond(samples, id) * largePayload.length) / 1e9).toFixed(2)} GB/s`,
+      `${formatRatio(ratio.value)} (${spread(ratio)})`,
+    ]
+  })
+  console.log(renderTable(["16 KiB payload", "ops/s", "bandwidth", "/ best copy"], cells))
   return [
     {
-      name: "tunnelwire ops/s / JSON ops/s (mix)",
-      value: mixVersusJson.value,
-      spread: mixVersusJson,
-      bound: 3,
-      atLeast: true,
-    },
-    {
-      name: "tunnelwire bytes / JSON bytes (mix)",
-      value: rowBytes(tunnelwire, mix) / rowBytes(json, mix),
+      name: "16 KiB encodeInto vs best copy",
+      ratio: pairedRatio(samples.get(ENCODE_INTO)!, bestCopy),
       bound: 0.5,
-      atLeast: false,
-    },
-    {
-      name: "tunnelwire ops/s / plain bare-ts ops/s (mix)",
-      value: mixVersusBare.value,
-      spread: mixVersusBare,
-      bound: 0.9,
-      atLeast: true,
-    },
-    {
-      name: "16 KiB encodeInto bandwidth / Uint8Array.set bandwidth",
-      value: copy.value,
-      spread: copy,
-      bound: 0.5,
-      atLeast: true,
-    },
-    {
-      name: "16 KiB encode (new bytes) bandwidth / Uint8Array.set",
-      value: allocatingCopy.value,
-      spread: allocatingCopy,
-      atLeast: true,
     },
   ]
 }
 
-function isMet(target: Target): boolean {
-  if (target.bound === undefined) return true
-  return target.atLeast ? target.value >= target.bound : target.value <= target.bound
+function printRejectTable(samples: RoundSamples): Target[] {
+  // Per frame: both tasks handle the same number of frames.
+  const ratio = opsRatio(samples, REJECT, GOOD)
+  console.log(
+    renderTable(
+      ["frames", "count", "frames/s"],
+      [
+        [
+          GOOD,
+          String(frames.good.length),
+          formatCount(perSecond(samples, GOOD) * frames.good.length),
+        ],
+        [
+          REJECT,
+          String(frames.bad.length),
+          formatCount(perSecond(samples, REJECT) * frames.bad.length),
+        ],
+      ],
+    ),
+  )
+  return [{ name: "reject rate vs good decode rate", ratio, bound: 0.25 }]
 }
 
-function printTargets(targets: readonly Target[]): void {
-  const cells = targets.map((target) => [
-    target.name,
-    formatRatio(target.value),
-    target.spread === undefined
-      ? "exact"
-      : `${formatRatio(target.spread.low)}..${formatRatio(target.spread.high)}`,
-    target.bound === undefined
-      ? "info"
-      : `${target.atLeast ? ">=" : "<="} ${formatRatio(target.bound)}`,
-    target.bound === undefined ? "" : isMet(target) ? "ok" : "MISSED",
-  ])
-  console.log(renderTable(["ratio", "median", "rounds range", "target", ""], cells))
+function printTargets(targets: readonly Target[]): Target[] {
+  const missed = targets.filter((t) => t.ratio.value < t.bound)
+  console.log(
+    renderTable(
+      ["target", "median", "rounds range", "bound", ""],
+      targets.map((t) => [
+        t.name,
+        formatRatio(t.ratio.value),
+        spread(t.ratio),
+        `>= ${formatRatio(t.bound)}`,
+        missed.includes(t) ? "MISSED" : "ok",
+      ]),
+    ),
+  )
+  return missed
 }
 
-async function main(): Promise<void> {
+function main(): void {
   checkRoundTrips()
   console.log(
-    `codec bench: node ${process.version}, ${tasks.length} tasks, ${ROUNDS} rounds ` +
-      `(+1 warm-up round dropped), >= ${MIN_TIME_MS} ms per task per round, medians over rounds`,
+    `codec bench: node ${process.version}, gc between tasks: ${"gc" in globalThis}, NODE_ENV=${process.env.NODE_ENV ?? ""}, ${tasks.length} tasks, ` +
+      `${ROUNDS} rounds (+1 warm-up dropped), >= ${MIN_CPU_MS} ms CPU per task per round; ` +
+      "ratios are ops/s over ops/s paired by round: median (min..max)\n",
   )
-  const started = performance.now()
-  const samples = await measureInRounds(tasks, { rounds: ROUNDS, minTimeMs: MIN_TIME_MS }, (r) =>
+  const samples = measureInRounds(tasks, { rounds: ROUNDS, minCpuMs: MIN_CPU_MS }, (r) =>
     process.stderr.write(r === 0 ? "warm-up done\n" : `round ${r}/${ROUNDS} done\n`),
   )
-  console.log(`measured in ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
-  printRoundTripTable(samples)
+  const targets = printCodecTable(samples)
   console.log()
-  printBandwidthTable(samples)
+  targets.push(...printBandwidthTable(samples))
   console.log()
-  const targets = targetsOf(samples)
-  printTargets(targets)
-  const missed = targets.filter((target) => !isMet(target))
-  if (missed.length > 0 && !reportOnly) {
-    console.error(
-      `\ncodec bench: ${missed.length} target(s) missed: ${missed.map((t) => t.name).join("; ")}` +
-        " (run with --no-fail to only report)",
-    )
+  targets.push(...printRejectTable(samples))
+  console.log()
+  const missed = printTargets(targets)
+  if (check && missed.length > 0) {
+    console.error(`\ncodec bench: ${missed.length} target(s) missed`)
     process.exitCode = 1
   }
 }
 
-await main()
+main()

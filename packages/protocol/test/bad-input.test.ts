@@ -184,3 +184,21 @@ describe("v3 decoders on crafted input", () => {
     expect(error.message).toBe(`cannot decode v3 ${root}: ${reason} at byte ${offset}`)
   })
 })
+
+describe("rejection is cheap and leaves no trace", () => {
+  it("builds the DecodeError without a stack capture, and restores Error.stackTraceLimit", () => {
+    const before = Error.stackTraceLimit
+    let caught: unknown
+    try {
+      v3.decodeToClient(Uint8Array.from([0xff]))
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(DecodeError)
+    expect((caught as DecodeError).stack).toBe(
+      "DecodeError: cannot decode v3 ToClient: invalid tag at byte 0",
+    )
+    expect(Error.stackTraceLimit).toBe(before)
+    expect(new Error("after").stack).toContain("bad-input.test.ts")
+  })
+})

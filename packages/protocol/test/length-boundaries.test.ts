@@ -173,7 +173,8 @@ describe.each([0, 15, 17])("a 16-byte id given %i bytes", (length) => {
   it("is refused on encode as a RequestId, the error naming the type", () => {
     expectEncodeError(
       () => v3.encodeToClient(webSocketMessage(new ArrayBuffer(1), wrong)),
-      "v3 ToClient (RequestId)",
+      "v3 ToClient at ToClient.val.requestId",
+      "RequestId",
       length,
     )
   })
@@ -186,11 +187,23 @@ describe.each([0, 15, 17])("a 16-byte id given %i bytes", (length) => {
         messageKind: { tag: "TunnelAck", val: null },
       },
     }
-    expectEncodeError(() => v3.encodeToGateway(gateway), "v3 ToGateway (MessageId)", length)
+    expectEncodeError(
+      () => v3.encodeToGateway(gateway),
+      "v3 ToGateway at ToGateway.message.messageId",
+      "MessageId",
+      length,
+    )
   })
 })
 
-function expectEncodeError(encode: () => unknown, where: string, length: number): void {
+function expectEncodeError(
+  encode: () => unknown,
+  where: string,
+  type: string,
+  length: number,
+): void {
   expect(encode).toThrow(EncodeError)
-  expect(encode).toThrow(`cannot encode ${where}: expected exactly 16 bytes, got ${length} bytes`)
+  expect(encode).toThrow(
+    `cannot encode ${where}: expected data[16] (${type}), got an ArrayBuffer of ${length} bytes`,
+  )
 }

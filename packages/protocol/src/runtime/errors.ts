@@ -29,19 +29,37 @@ export class DecodeError extends TunnelwireError {
   }
 }
 
-/** A value that cannot be written as `type`, such as a request id that is not 16 bytes. */
+/**
+ * A value that cannot be written as its wire type: an unknown enum value or union tag, a number
+ * out of range, a string for `data`, a missing field. Says where (`path`), what was there
+ * (`value`) and what was expected (`reason`).
+ */
 export class EncodeError extends TunnelwireError {
   override name = "EncodeError"
+  /** The type being encoded, such as `ToClient`. */
   readonly type: string
   readonly version: number | undefined
+  /** Where in the value, such as `ToClient.val.messageKind.val.index`; the type for the whole. */
+  readonly path: string
+  /** The offending value, as it was given. */
+  readonly value: unknown
   readonly reason: string
 
-  constructor(details: { type: string; version?: number; reason: string }, options?: ErrorOptions) {
+  constructor(
+    details: { type: string; version?: number; path?: string; value?: unknown; reason: string },
+    options?: ErrorOptions,
+  ) {
     const where =
       details.version === undefined ? details.type : `v${details.version} ${details.type}`
-    super(`cannot encode ${where}: ${details.reason}`, options)
+    const path = details.path ?? details.type
+    super(
+      `cannot encode ${where}${path === details.type ? "" : ` at ${path}`}: ${details.reason}`,
+      options,
+    )
     this.type = details.type
     this.version = details.version
+    this.path = path
+    this.value = details.value
     this.reason = details.reason
   }
 }

@@ -1,159 +1,260 @@
+import type { AliasedType, Type } from "@bare-ts/tools"
 import {
-  type AliasedType,
-  type Ast,
-  Config,
-  configure,
-  normalize,
-  parse,
-  type Type,
-  transform,
-} from "@bare-ts/tools"
+  docComment,
+  memberName,
+  minEncodedSize,
+  NUMERIC_ALIASES,
+  parseSchemaAst,
+  resolved,
+  type SchemaAst,
+  typeScriptType,
+  unionMemberType,
+} from "./bare-ast.ts"
 import { generatedHeader } from "./generated-header.ts"
+import { HelperNames } from "./helper-names.ts"
 
-const NODE_ASSERT_IMPORT = 'import assert from "node:assert/strict"\n'
-// In a named fixed-length type's writer (`x`), on a struct field (`x.value`) or on a list item.
-const FIXED_LENGTH_ASSERT = /\bassert\((x(?:\.\w+|\[i\])?)\.byteLength === (\d+)\)/g
-const COLLECTION_LENGTH_READ = "const len = bare.readUintSafe(bc)"
+const INDENT = "    "
 
 /**
- * The bare-ts output for one schema (types, readers and writers), made safe for browsers and for
- * hostile input:
- * - the `node:assert` check on fixed-length data becomes a typed `EncodeError`;
+ * `gen/vN/codec.ts`: the types of one schema version, a reader for each named type, and the
+ * low-level `writeX(cursor, value)` over the encoder module's two passes. The readers refuse
+ * hostile input with a `BareError` at the offending byte:
  * - every list and map length is checked against the bytes left before anything is allocated;
  * - strings and data are read by runtime readers that report a bad length prefix or bad UTF-8
  *   at the byte where it starts (bare-ts can report a point before the message);
- * - list items are read as `x[i]!`, so the output compiles under `noUncheckedIndexedAccess`;
- * - integers and strings taken from the value are range- and well-formedness-checked on write.
+ * - a map repeating a key, an unknown union tag or enum value, a bool that is not 0 or 1.
  */
 export function emitCodecModule(source: string, schemaPath: string): string {
-  // `legacy` only lets a type be used before its definition (the schema was parsed, without
-  // legacy syntax, and checked by parseSchema); the generated code is the same.
-  const config = Config({ generator: "ts", lib: true, legacy: true, schema: schemaPath })
-  let code = transform(source, config)
-  const hasFixedData = code.includes(NODE_ASSERT_IMPORT)
-  code = code.replace(NODE_ASSERT_IMPORT, "")
-  code = checkFixedLengths(code)
-  if (/\bassert\(/.test(code)) {
-    throw new Error(
-      `${schemaPath}: bare-ts emitted an assertion tunnelwire does not know how to map`,
-    )
+  const ast = parseSchemaAst(source, schemaPath)
+  const helpers = new HelperNames()
+  const body: string[] = []
+  for (const def of ast.defs) {
+    body.push(...declaration(def), "")
+    if (resolved(def.type, ast).tag === "void") continue
+    body.push(...reader(def, ast, helpers), "", ...writer(def), "")
   }
-  code = boundCollectionLengths(code, parse(source, config), config)
-  code = code.replace(/\bbare\.readString\(bc\)/g, "readLengthPrefixedString(bc)")
-  code = code.replace(/\bbare\.readData\(bc\)/g, "readLengthPrefixedData(bc)")
-  code = code.replace(/\(bc, x\[i\]\)/g, "(bc, x[i]!)")
-  code = checkWrittenValues(code)
-  const imports: string[] = []
-  if (hasFixedData) imports.push("checkFixedLength")
-  if (code.includes("readCollectionLength(")) imports.push("readCollectionLength")
-  const writeChecks = [...new Set(code.match(/\bcheckedWrite\w+(?=\()/g) ?? [])].sort()
-  if (code.includes("readLengthPrefixedData(")) imports.push("readLengthPrefixedData")
-  if (code.includes("readLengthPrefixedString(")) imports.push("readLengthPrefixedString")
-  const runtimeImport =
-    imports.length > 0
-      ? `import { ${imports.join(", ")} } from "../../runtime/codec-checks.js"\n`
-      : ""
-  const writeChecksImport =
-    writeChecks.length > 0
-      ? `import { ${writeChecks.join(", ")} } from "../../runtime/write-checks.js"\n`
-      : ""
-  return `${generatedHeader(schemaPath)}${runtimeImport}${writeChecksImport}${code}`
+  const helperCode = helpers.emitted.flatMap((helper) => [...helper, ""])
+  const code = [...helperCode, ...body].join("\n")
+  const runtime = [
+    "readBool",
+    "readCollectionLength",
+    "readF32",
+    "readF64",
+    "readFixedData",
+    "readI16",
+    "readI32",
+    "readI64",
+    "readI8",
+    "readLengthPrefixedData",
+    "readLengthPrefixedString",
+    "readU16",
+    "readU32",
+    "readU64",
+    "readU8",
+  ].filter((name) => new RegExp(`(?<![.\\w])${name}\\(`).test(code))
+  const encoders = ast.defs
+    .filter((def) => resolved(def.type, ast).tag !== "void")
+    .flatMap((def) => [`put${def.alias}`, `size${def.alias}`])
+    .sort()
+  const numericAliases = Object.keys(NUMERIC_ALIASES)
+    .filter((name) => new RegExp(`\\b${name}\\b`).test(code))
+    .sort()
+  return [
+    generatedHeader(schemaPath).trimEnd(),
+    ...(runtime.length > 0
+      ? [`import { ${runtime.join(", ")} } from "../../runtime/wire-read.js"`]
+      : []),
+    'import { writeValue } from "../../runtime/root-codec.js"',
+    `import { ${encoders.join(", ")} } from "./encoders.js"`,
+    'import { schema } from "./schema.js"',
+    'import * as bare from "@bare-ts/lib"',
+    "",
+    ...numericAliases.map((name) => `export type ${name} = ${NUMERIC_ALIASES[name]}`),
+    "",
+    code.trimEnd(),
+    "",
+  ].join("\n")
 }
 
-const WRITER = /(function write(\w+)\(bc: bare\.ByteCursor, x: [^)]*\): void \{)([\s\S]*?\n\})/g
-const UNCHECKED_WRITE = /\bbare\.write(U8|U16|U32|U64|I64|String)\(bc, (x(?:\.\w+)?)\)/g
-
-/**
- * Routes every integer and string a writer takes from the value (not union tags, which are
- * literals) through the range- and well-formedness-checked writers, labelled `Type.field`.
- */
-function checkWrittenValues(code: string): string {
-  return code.replace(WRITER, (_match, head: string, name: string, body: string) => {
-    const typeName = /^\d+$/.test(name) ? "(inline type)" : name
-    return (
-      head +
-      body.replace(UNCHECKED_WRITE, (_write, kind: string, value: string) => {
-        const where = value === "x" ? typeName : `${typeName}.${value.slice(2)}`
-        return `checkedWrite${kind}(bc, ${value}, ${JSON.stringify(where)})`
-      })
-    )
-  })
-}
-
-function checkFixedLengths(code: string): string {
-  return code.replace(WRITER, (_match, head: string, name: string, body: string) => {
-    const typeName = /^\d+$/.test(name) ? "(inline type)" : name
-    return (
-      head +
-      body.replace(FIXED_LENGTH_ASSERT, (_assert, value: string, length: string) => {
-        const where = value.startsWith("x.") ? `${typeName}.${value.slice(2)}` : typeName
-        const checked = value === "x[i]" ? "x[i]!" : value
-        return `checkFixedLength(${checked}, ${length}, ${JSON.stringify(where)})`
-      })
-    )
-  })
-}
-
-function boundCollectionLengths(code: string, ast: Ast, config: Config): string {
-  const normalized = normalize(configure(ast, config))
-  const symbols = new Map(normalized.defs.map((def) => [def.alias, def]))
-  let result = code
-  for (const def of normalized.defs) {
-    if (def.type.tag !== "list" && def.type.tag !== "map") continue
-    if (def.type.data !== null) continue // fixed-length lists carry no length prefix
-    const entrySize =
-      def.type.tag === "list"
-        ? minEncodedSize(def.type.types[0], symbols)
-        : minEncodedSize(def.type.types[0], symbols) + minEncodedSize(def.type.types[1], symbols)
-    const start = result.indexOf(`function read${def.alias}(bc: bare.ByteCursor)`)
-    const end = result.indexOf("\n}\n", start)
-    const read = result.indexOf(COLLECTION_LENGTH_READ, start)
-    if (start === -1 || read === -1 || read > end) {
-      throw new Error(`bare-ts output has no length read for collection ${def.alias}`)
-    }
-    result =
-      result.slice(0, read) +
-      `const len = readCollectionLength(bc, ${entrySize})` +
-      result.slice(read + COLLECTION_LENGTH_READ.length)
-  }
-  return result
-}
-
-/** The fewest bytes a value of `type` can take on the wire. */
-export function minEncodedSize(type: Type, symbols: ReadonlyMap<string, AliasedType>): number {
+function declaration(def: AliasedType): string[] {
+  const doc = docComment(def.comment, "")
+  const type = def.type
   switch (type.tag) {
-    case "alias": {
-      const target = symbols.get(type.data)
-      if (target === undefined) throw new Error(`unknown type ${type.data}`)
-      return minEncodedSize(target.type, symbols)
-    }
-    case "void":
-      return 0
-    case "bool":
-    case "u8":
-    case "i8":
-      return 1
-    case "u16":
-    case "i16":
-      return 2
-    case "u32":
-    case "i32":
-    case "f32":
-      return 4
-    case "u64":
-    case "i64":
-    case "f64":
-      return 8
-    case "data":
-      return type.data === null ? 1 : type.data.val
-    case "list":
-      return type.data === null ? 1 : type.data.val * minEncodedSize(type.types[0], symbols)
     case "struct":
-      return type.types.reduce((sum, field) => sum + minEncodedSize(field, symbols), 0)
+      return [
+        ...doc,
+        `export type ${def.alias} = {`,
+        ...type.data.flatMap((field, i) => [
+          ...docComment(field.comment, INDENT),
+          `${INDENT}readonly ${field.name}: ${typeScriptType(type.types[i]!)}`,
+        ]),
+        "}",
+      ]
     case "union":
-      return 1
+      return [
+        ...doc,
+        `export type ${def.alias} =`,
+        ...type.types.map((member) => `${INDENT}| ${unionMemberType(member)}`),
+      ]
+    case "enum":
+      return [
+        ...doc,
+        `export enum ${def.alias} {`,
+        ...type.data.flatMap((value) => [
+          ...docComment(value.comment, INDENT),
+          `${INDENT}${value.name} = ${JSON.stringify(value.name)},`,
+        ]),
+        "}",
+      ]
     default:
-      // uint, int, str, enum, optional, map: at least one varint or tag byte
-      return 1
+      return [...doc, `export type ${def.alias} = ${typeScriptType(type)}`]
   }
+}
+
+function reader(def: AliasedType, ast: SchemaAst, helpers: HelperNames): string[] {
+  return [
+    `export function read${def.alias}(bc: bare.ByteCursor): ${def.alias} {`,
+    ...readBody(def.type, def.alias, ast, helpers).map((line) => INDENT + line),
+    "}",
+  ]
+}
+
+function writer(def: AliasedType): string[] {
+  return [
+    `export function write${def.alias}(bc: bare.ByteCursor, x: ${def.alias}): void {`,
+    `${INDENT}writeValue(bc, x, size${def.alias}, put${def.alias}, schema, ${JSON.stringify(def.alias)})`,
+    "}",
+  ]
+}
+
+/** Statements returning a `typeName` read from `bc`. */
+function readBody(type: Type, typeName: string, ast: SchemaAst, helpers: HelperNames): string[] {
+  switch (type.tag) {
+    case "struct":
+      return [
+        "return {",
+        ...type.data.map(
+          (field, i) => `${INDENT}${field.name}: ${readExpression(type.types[i]!, ast, helpers)},`,
+        ),
+        "}",
+      ]
+    case "union":
+      return tagSwitch(
+        type.data.map((tag, i) => {
+          const member = type.types[i]!
+          const val =
+            resolved(member, ast).tag === "void" ? "null" : readExpression(member, ast, helpers)
+          return [tag.val, `return { tag: ${JSON.stringify(memberName(member))}, val: ${val} }`]
+        }),
+      )
+    case "enum":
+      return tagSwitch(type.data.map((value) => [value.val, `return ${typeName}.${value.name}`]))
+    case "optional":
+      return [`return readBool(bc) ? ${readExpression(type.types[0], ast, helpers)} : null`]
+    case "list":
+      return listBody(type, ast, helpers)
+    case "map":
+      return mapBody(type, ast, helpers)
+    default:
+      return [`return ${readExpression(type, ast, helpers)}`]
+  }
+}
+
+function tagSwitch(cases: readonly (readonly [number, string])[]): string[] {
+  const wide = cases.some(([tag]) => tag > 0x7f)
+  return [
+    "const offset = bc.offset",
+    `const tag = ${wide ? "bare.readUintSafe(bc)" : "readU8(bc)"}`,
+    "switch (tag) {",
+    ...cases.flatMap(([tag, statement]) => [
+      `${INDENT}case ${tag}:`,
+      `${INDENT}${INDENT}${statement}`,
+    ]),
+    `${INDENT}default: {`,
+    `${INDENT}${INDENT}bc.offset = offset`,
+    `${INDENT}${INDENT}throw new bare.BareError(offset, "invalid tag")`,
+    `${INDENT}}`,
+    "}",
+  ]
+}
+
+function listBody(
+  type: Extract<Type, { tag: "list" }>,
+  ast: SchemaAst,
+  helpers: HelperNames,
+): string[] {
+  const item = readExpression(type.types[0], ast, helpers)
+  const fill = [
+    `const result = [${item}]`,
+    `for (let i = 1; i < len; i++) {`,
+    `${INDENT}result[i] = ${item}`,
+    "}",
+    "return result",
+  ]
+  if (type.data !== null) {
+    // A fixed length is at least 1 (bare-ts refuses 0).
+    return [`const len = ${type.data.val}`, ...fill]
+  }
+  return [
+    `const len = readCollectionLength(bc, ${minEncodedSize(type.types[0], ast)})`,
+    "if (len === 0) {",
+    `${INDENT}return []`,
+    "}",
+    ...fill,
+  ]
+}
+
+function mapBody(
+  type: Extract<Type, { tag: "map" }>,
+  ast: SchemaAst,
+  helpers: HelperNames,
+): string[] {
+  const [keyType, valueType] = type.types
+  const entrySize = minEncodedSize(keyType, ast) + minEncodedSize(valueType, ast)
+  return [
+    `const len = readCollectionLength(bc, ${entrySize})`,
+    `const result = new Map<${typeScriptType(keyType)}, ${typeScriptType(valueType)}>()`,
+    "for (let i = 0; i < len; i++) {",
+    `${INDENT}const offset = bc.offset`,
+    `${INDENT}const key = ${readExpression(keyType, ast, helpers)}`,
+    `${INDENT}if (result.has(key)) {`,
+    `${INDENT}${INDENT}bc.offset = offset`,
+    `${INDENT}${INDENT}throw new bare.BareError(offset, "duplicated key")`,
+    `${INDENT}}`,
+    `${INDENT}result.set(key, ${readExpression(valueType, ast, helpers)})`,
+    "}",
+    "return result",
+  ]
+}
+
+const PRIMITIVE_READERS: Readonly<Record<string, string>> = {
+  bool: "readBool(bc)",
+  u8: "readU8(bc)",
+  u16: "readU16(bc)",
+  u32: "readU32(bc)",
+  u64: "readU64(bc)",
+  i8: "readI8(bc)",
+  i16: "readI16(bc)",
+  i32: "readI32(bc)",
+  i64: "readI64(bc)",
+  f32: "readF32(bc)",
+  f64: "readF64(bc)",
+  str: "readLengthPrefixedString(bc)",
+  void: "null",
+}
+
+/** An expression reading one `type` from `bc`; compound inline types get a helper function. */
+function readExpression(type: Type, ast: SchemaAst, helpers: HelperNames): string {
+  if (type.tag === "alias") return `read${type.data}(bc)`
+  if (type.tag === "data") {
+    return type.data === null ? "readLengthPrefixedData(bc)" : `readFixedData(bc, ${type.data.val})`
+  }
+  const primitive = PRIMITIVE_READERS[type.tag]
+  if (primitive !== undefined) return primitive
+  const name = helpers.nameFor("read", type, (helperName) => [
+    `function ${helperName}(bc: bare.ByteCursor): ${typeScriptType(type)} {`,
+    ...readBody(type, "", ast, helpers).map((line) => INDENT + line),
+    "}",
+  ])
+  return `${name}(bc)`
 }

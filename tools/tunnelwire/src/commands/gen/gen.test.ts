@@ -43,18 +43,21 @@ describe("tunnelwire gen", () => {
     }
   })
 
-  it("emits codec, schema and facade modules for every version, and migrations between them", () => {
+  it("emits codec, encoder, schema and facade modules for every version, and migrations between them", () => {
     const names = planGeneration(layout).map((f) => f.path.slice(layout.genDir.length + 1))
     expect(names.sort()).toEqual([
       "migrations/v1-v2.ts",
       "migrations/v2-v3.ts",
       "v1/codec.ts",
+      "v1/encoders.ts",
       "v1/index.ts",
       "v1/schema.ts",
       "v2/codec.ts",
+      "v2/encoders.ts",
       "v2/index.ts",
       "v2/schema.ts",
       "v3/codec.ts",
+      "v3/encoders.ts",
       "v3/index.ts",
       "v3/schema.ts",
       "versioned.ts",

@@ -1,5 +1,6 @@
 import { join } from "node:path"
 import { emitCodecModule } from "../../codegen/codec-module.ts"
+import { emitEncoderModule } from "../../codegen/encoder-module.ts"
 import {
   emitFacadeModule,
   emitSchemaModule,
@@ -38,6 +39,7 @@ export function planGeneration(
     const dir = join(layout.genDir, `v${file.version}`)
     files.push(
       { path: join(dir, "codec.ts"), content: emitCodecModule(parsed.generatorSource, shown) },
+      { path: join(dir, "encoders.ts"), content: emitEncoderModule(parsed.generatorSource, shown) },
       { path: join(dir, "schema.ts"), content: emitSchemaModule(parsed.descriptor, shown) },
       { path: join(dir, "index.ts"), content: emitFacadeModule(parsed.descriptor, shown) },
     )
