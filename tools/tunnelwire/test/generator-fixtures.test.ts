@@ -203,7 +203,7 @@ describe("generated code from the fixtures", () => {
       val: { ...upload.val, readings: [{ ...reading, sensorId: bytes(7, 1) }] },
     }
     expect(() => versioned.encodeUpload(short, { version: 2 })).toThrow(
-      /\(Reading\.sensorId\): expected exactly 8 bytes, got 7 bytes/,
+      /at Upload\.val\.readings\[0\]\.sensorId: expected data\[8\], got an ArrayBuffer of 7 bytes/,
     )
   })
 
