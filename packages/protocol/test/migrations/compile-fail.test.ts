@@ -63,7 +63,8 @@ describe("hand-written converters checked against HandWrittenUpgrades/HandWritte
   beforeAll(() => {
     const program = ts.createProgram([complete, missing, mistyped], compilerOptions())
     rejections = rejectionsOf(ts.getPreEmitDiagnostics(program))
-  })
+    // A whole-program typecheck: seconds on a quiet machine, far longer while CI shares its cores.
+  }, 180_000)
 
   it("accepts complete converters (the control: the other fixtures fail for their own reason)", () => {
     expect(rejections.filter((rejection) => rejection.file === complete)).toEqual([])
