@@ -2,17 +2,20 @@
 import { rootTypes as rootTypesV1 } from "./v1/index.js"
 import { rootTypes as rootTypesV2 } from "./v2/index.js"
 import { rootTypes as rootTypesV3 } from "./v3/index.js"
+import { rootTypes as rootTypesV4 } from "./v4/index.js"
 import { schema as schemaV1 } from "./v1/schema.js"
 import { schema as schemaV2 } from "./v2/schema.js"
 import { schema as schemaV3 } from "./v3/schema.js"
+import { schema as schemaV4 } from "./v4/schema.js"
 
 export * as v1 from "./v1/index.js"
 export * as v2 from "./v2/index.js"
 export * as v3 from "./v3/index.js"
-export * as latest from "./v3/index.js"
+export * as v4 from "./v4/index.js"
+export * as latest from "./v4/index.js"
 
-export const LATEST_VERSION = 3
-export const PROTOCOL_VERSIONS = [1, 2, 3] as const
+export const LATEST_VERSION = 4
+export const PROTOCOL_VERSIONS = [1, 2, 3, 4] as const
 export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number]
 
 /** The schema descriptor of every version. */
@@ -20,6 +23,7 @@ export const schemas = {
   1: schemaV1,
   2: schemaV2,
   3: schemaV3,
+  4: schemaV4,
 } as const
 
 /** The root-type codecs (`encode`, `decode`, `stringify`, `toJson`, `fromJson`) of every version. */
@@ -27,4 +31,5 @@ export const rootTypesByVersion = {
   1: rootTypesV1,
   2: rootTypesV2,
   3: rootTypesV3,
+  4: rootTypesV4,
 } as const

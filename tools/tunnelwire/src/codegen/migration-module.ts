@@ -122,22 +122,28 @@ function emitUnionBody(
   source: Extract<TypeDescriptor, { kind: "union" }>,
   target: Extract<TypeDescriptor, { kind: "union" }>,
 ): string[] {
-  const cases: string[] = []
+  const cases: (readonly [label: string, body: string])[] = []
   for (const member of source.members) {
     const counterpart = target.members.find((m) => m.name === member.name)
     const tag = JSON.stringify(member.name)
     if (counterpart === undefined) {
-      cases.push(
+      cases.push([
         `    case ${tag}:`,
         `      return ctx.unrepresentable({ type: ${JSON.stringify(name)}, member: ${JSON.stringify(String(member.name))} })`,
-      )
+      ])
     } else if (!passesThrough(context, member.type, counterpart.type)) {
       const val = convertExpr(context, member.type, counterpart.type, "value.val", 0)
-      cases.push(`    case ${tag}:`, `      return { tag: ${tag}, val: ${val} }`)
+      cases.push([`    case ${tag}:`, `      return { tag: ${tag}, val: ${val} }`])
     }
   }
   if (cases.length === 0) return ["  return value"]
-  return ["  switch (value.tag) {", ...cases, "    default:", "      return value", "  }"]
+  if (cases.length < source.members.length) {
+    return ["  switch (value.tag) {", ...cases.flat(), "    default:", "      return value", "  }"]
+  }
+  // Every member converts: the last one is the default. A `default` returning the value
+  // unconverted would type-check against a one-member union (TypeScript narrows only unions).
+  const last = cases[cases.length - 1]!
+  return ["  switch (value.tag) {", ...cases.slice(0, -1).flat(), "    default:", last[1], "  }"]
 }
 
 function sourceType(context: EmitContext, name: string): TypeDescriptor {

@@ -22,7 +22,16 @@ export function findRenamedTypes(
       const candidates = added.filter(
         (candidate) => !taken.has(candidate) && sameShape(shape, newer.types[candidate]!),
       )
-      if (candidates.length === 1) {
+      // A rename only when the pairing is unique both ways: two removed void types and one
+      // added one (v4 dropped TunnelAck and ToClientClose, added ToRunnerClose) are no rename.
+      const rivals = removed.filter(
+        (other) =>
+          other !== name &&
+          !renames.has(other) &&
+          candidates.length === 1 &&
+          sameShape(withRenames(older.types[other]!, renames), newer.types[candidates[0]!]!),
+      )
+      if (candidates.length === 1 && rivals.length === 0) {
         renames.set(name, candidates[0]!)
         taken.add(candidates[0]!)
         found = true
