@@ -7,19 +7,22 @@ import * as v1 from "./v1/index.js"
 import * as v2 from "./v2/index.js"
 import * as v3 from "./v3/index.js"
 import * as v4 from "./v4/index.js"
+import * as v5 from "./v5/index.js"
 import * as m1 from "./migrations/v1-v2.js"
 import * as m2 from "./migrations/v2-v3.js"
 import * as m3 from "./migrations/v3-v4.js"
+import * as m4 from "./migrations/v4-v5.js"
 
-const VERSIONS = [1, 2, 3, 4] as const
+const VERSIONS = [1, 2, 3, 4, 5] as const
 
 // Upgrades never depend on options: one context per step, made once.
 const UPGRADE_1_2 = upgradeContext(1, 2)
 const UPGRADE_2_3 = upgradeContext(2, 3)
 const UPGRADE_3_4 = upgradeContext(3, 4)
+const UPGRADE_4_5 = upgradeContext(4, 5)
 
 export interface VersionOptions {
-  /** Protocol version of the bytes. Default: 4, the latest. */
+  /** Protocol version of the bytes. Default: 5, the latest. */
   readonly version?: number
 }
 
@@ -30,57 +33,65 @@ export interface DecodedFrame<T> {
   readonly message: T
 }
 
-/** Reads a `ToServer` of any version into the v4 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServer(bytes: BytesLike, options: VersionOptions = {}): v4.ToServer {
+/** Reads a `ToServer` of any version into the v5 shape. Throws `DecodeError` or `VersionError`. */
+export function decodeToServer(bytes: BytesLike, options: VersionOptions = {}): v5.ToServer {
   const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m3.upgrade.ToServer(m2.upgrade.ToServer(m1.upgrade.ToServer(v1.decodeToServer(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToServer(m3.upgrade.ToServer(m2.upgrade.ToServer(m1.upgrade.ToServer(v1.decodeToServer(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 2:
-      return m3.upgrade.ToServer(m2.upgrade.ToServer(v2.decodeToServer(bytes), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToServer(m3.upgrade.ToServer(m2.upgrade.ToServer(v2.decodeToServer(bytes), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 3:
-      return m3.upgrade.ToServer(v3.decodeToServer(bytes), UPGRADE_3_4)
+      return m4.upgrade.ToServer(m3.upgrade.ToServer(v3.decodeToServer(bytes), UPGRADE_3_4), UPGRADE_4_5)
     case 4:
-      return v4.decodeToServer(bytes)
+      return m4.upgrade.ToServer(v4.decodeToServer(bytes), UPGRADE_4_5)
+    case 5:
+      return v5.decodeToServer(bytes)
   }
 }
 
-/** Upgrades a decoded `ToServer` value of version `from` to the v4 shape. */
-export function upgradeToServer(message: v1.ToServer, from: 1): v4.ToServer
-export function upgradeToServer(message: v2.ToServer, from: 2): v4.ToServer
-export function upgradeToServer(message: v3.ToServer, from: 3): v4.ToServer
-export function upgradeToServer(message: v4.ToServer, from: 4): v4.ToServer
-export function upgradeToServer(message: v1.ToServer | v2.ToServer | v3.ToServer | v4.ToServer, from: number): v4.ToServer {
+/** Upgrades a decoded `ToServer` value of version `from` to the v5 shape. */
+export function upgradeToServer(message: v1.ToServer, from: 1): v5.ToServer
+export function upgradeToServer(message: v2.ToServer, from: 2): v5.ToServer
+export function upgradeToServer(message: v3.ToServer, from: 3): v5.ToServer
+export function upgradeToServer(message: v4.ToServer, from: 4): v5.ToServer
+export function upgradeToServer(message: v5.ToServer, from: 5): v5.ToServer
+export function upgradeToServer(message: v1.ToServer | v2.ToServer | v3.ToServer | v4.ToServer | v5.ToServer, from: number): v5.ToServer {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m3.upgrade.ToServer(m2.upgrade.ToServer(m1.upgrade.ToServer(message as v1.ToServer, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToServer(m3.upgrade.ToServer(m2.upgrade.ToServer(m1.upgrade.ToServer(message as v1.ToServer, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 2:
-      return m3.upgrade.ToServer(m2.upgrade.ToServer(message as v2.ToServer, UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToServer(m3.upgrade.ToServer(m2.upgrade.ToServer(message as v2.ToServer, UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 3:
-      return m3.upgrade.ToServer(message as v3.ToServer, UPGRADE_3_4)
+      return m4.upgrade.ToServer(m3.upgrade.ToServer(message as v3.ToServer, UPGRADE_3_4), UPGRADE_4_5)
     case 4:
-      return message as v4.ToServer
+      return m4.upgrade.ToServer(message as v4.ToServer, UPGRADE_4_5)
+    case 5:
+      return message as v5.ToServer
   }
 }
 
 /**
- * Downgrades a v4 `ToServer` to version `to`. A loss of meaning throws `DowngradeError`,
+ * Downgrades a v5 `ToServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServer(message: v4.ToServer, to: 1, options?: EncodeOptions): v1.ToServer | null
-export function downgradeToServer(message: v4.ToServer, to: 2, options?: EncodeOptions): v2.ToServer | null
-export function downgradeToServer(message: v4.ToServer, to: 3, options?: EncodeOptions): v3.ToServer | null
-export function downgradeToServer(message: v4.ToServer, to: 4, options?: EncodeOptions): v4.ToServer | null
-export function downgradeToServer(message: v4.ToServer, to: number, options: EncodeOptions = {}): v1.ToServer | v2.ToServer | v3.ToServer | v4.ToServer | null {
+export function downgradeToServer(message: v5.ToServer, to: 1, options?: EncodeOptions): v1.ToServer | null
+export function downgradeToServer(message: v5.ToServer, to: 2, options?: EncodeOptions): v2.ToServer | null
+export function downgradeToServer(message: v5.ToServer, to: 3, options?: EncodeOptions): v3.ToServer | null
+export function downgradeToServer(message: v5.ToServer, to: 4, options?: EncodeOptions): v4.ToServer | null
+export function downgradeToServer(message: v5.ToServer, to: 5, options?: EncodeOptions): v5.ToServer | null
+export function downgradeToServer(message: v5.ToServer, to: number, options: EncodeOptions = {}): v1.ToServer | v2.ToServer | v3.ToServer | v4.ToServer | v5.ToServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
-        return m1.downgrade.ToServer(m2.downgrade.ToServer(m3.downgrade.ToServer(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
+        return m1.downgrade.ToServer(m2.downgrade.ToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
       case 2:
-        return m2.downgrade.ToServer(m3.downgrade.ToServer(message, migrationContext(4, 3, options)), migrationContext(3, 2, options))
+        return m2.downgrade.ToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options))
       case 3:
-        return m3.downgrade.ToServer(message, migrationContext(4, 3, options))
+        return m3.downgrade.ToServer(m4.downgrade.ToServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options))
       case 4:
+        return m4.downgrade.ToServer(message, migrationContext(5, 4, options))
+      case 5:
         return message
     }
   } catch (error) {
@@ -90,24 +101,26 @@ export function downgradeToServer(message: v4.ToServer, to: number, options: Enc
 }
 
 /**
- * Writes a v4 `ToServer` as the bytes of `options.version` (default 4).
+ * Writes a v5 `ToServer` as the bytes of `options.version` (default 5).
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServer(message: v4.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToServer(message: v4.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServer(message: v4.ToServer, options: EncodeOptions = {}): Uint8Array | null {
+export function encodeToServer(message: v5.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServer(message: v5.ToServer, options: EncodeOptions): Uint8Array | null
+export function encodeToServer(message: v5.ToServer, options: EncodeOptions = {}): Uint8Array | null {
   const version = checkedVersion(options.version, VERSIONS)
   try {
     switch (version) {
       case 1:
-        return v1.encodeToServer(m1.downgrade.ToServer(m2.downgrade.ToServer(m3.downgrade.ToServer(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
+        return v1.encodeToServer(m1.downgrade.ToServer(m2.downgrade.ToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
       case 2:
-        return v2.encodeToServer(m2.downgrade.ToServer(m3.downgrade.ToServer(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)))
+        return v2.encodeToServer(m2.downgrade.ToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)))
       case 3:
-        return v3.encodeToServer(m3.downgrade.ToServer(message, migrationContext(4, 3, options)))
+        return v3.encodeToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)))
       case 4:
-        return v4.encodeToServer(message)
+        return v4.encodeToServer(m4.downgrade.ToServer(message, migrationContext(5, 4, options)))
+      case 5:
+        return v5.encodeToServer(message)
     }
   } catch (error) {
     if (error instanceof MessageDropped) return null
@@ -115,72 +128,80 @@ export function encodeToServer(message: v4.ToServer, options: EncodeOptions = {}
   }
 }
 
-/** Reads an embedded-version frame (u16 LE version, then payload) of `ToServer` into the v4 shape. */
-export function decodeToServerFrame(frame: BytesLike): DecodedFrame<v4.ToServer> {
+/** Reads an embedded-version frame (u16 LE version, then payload) of `ToServer` into the v5 shape. */
+export function decodeToServerFrame(frame: BytesLike): DecodedFrame<v5.ToServer> {
   const { version, payload } = readEmbeddedVersion(frame)
   return { version, message: decodeToServer(payload, { version }) }
 }
 
-/** Writes a v4 `ToServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerFrame(message: v4.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToServerFrame(message: v4.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerFrame(message: v4.ToServer, options: EncodeOptions = {}): Uint8Array | null {
+/** Writes a v5 `ToServer` as an embedded-version frame of `options.version`. */
+export function encodeToServerFrame(message: v5.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerFrame(message: v5.ToServer, options: EncodeOptions): Uint8Array | null
+export function encodeToServerFrame(message: v5.ToServer, options: EncodeOptions = {}): Uint8Array | null {
   const version = checkedVersion(options.version, VERSIONS)
   const payload = encodeToServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
-/** Reads a `ToClient` of any version into the v4 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToClient(bytes: BytesLike, options: VersionOptions = {}): v4.ToClient {
+/** Reads a `ToClient` of any version into the v5 shape. Throws `DecodeError` or `VersionError`. */
+export function decodeToClient(bytes: BytesLike, options: VersionOptions = {}): v5.ToClient {
   const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m3.upgrade.ToClient(m2.upgrade.ToClient(m1.upgrade.ToClient(v1.decodeToClient(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToClient(m3.upgrade.ToClient(m2.upgrade.ToClient(m1.upgrade.ToClient(v1.decodeToClient(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 2:
-      return m3.upgrade.ToClient(m2.upgrade.ToClient(v2.decodeToClient(bytes), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToClient(m3.upgrade.ToClient(m2.upgrade.ToClient(v2.decodeToClient(bytes), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 3:
-      return m3.upgrade.ToClient(v3.decodeToClient(bytes), UPGRADE_3_4)
+      return m4.upgrade.ToClient(m3.upgrade.ToClient(v3.decodeToClient(bytes), UPGRADE_3_4), UPGRADE_4_5)
     case 4:
-      return v4.decodeToClient(bytes)
+      return m4.upgrade.ToClient(v4.decodeToClient(bytes), UPGRADE_4_5)
+    case 5:
+      return v5.decodeToClient(bytes)
   }
 }
 
-/** Upgrades a decoded `ToClient` value of version `from` to the v4 shape. */
-export function upgradeToClient(message: v1.ToClient, from: 1): v4.ToClient
-export function upgradeToClient(message: v2.ToClient, from: 2): v4.ToClient
-export function upgradeToClient(message: v3.ToClient, from: 3): v4.ToClient
-export function upgradeToClient(message: v4.ToClient, from: 4): v4.ToClient
-export function upgradeToClient(message: v1.ToClient | v2.ToClient | v3.ToClient | v4.ToClient, from: number): v4.ToClient {
+/** Upgrades a decoded `ToClient` value of version `from` to the v5 shape. */
+export function upgradeToClient(message: v1.ToClient, from: 1): v5.ToClient
+export function upgradeToClient(message: v2.ToClient, from: 2): v5.ToClient
+export function upgradeToClient(message: v3.ToClient, from: 3): v5.ToClient
+export function upgradeToClient(message: v4.ToClient, from: 4): v5.ToClient
+export function upgradeToClient(message: v5.ToClient, from: 5): v5.ToClient
+export function upgradeToClient(message: v1.ToClient | v2.ToClient | v3.ToClient | v4.ToClient | v5.ToClient, from: number): v5.ToClient {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m3.upgrade.ToClient(m2.upgrade.ToClient(m1.upgrade.ToClient(message as v1.ToClient, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToClient(m3.upgrade.ToClient(m2.upgrade.ToClient(m1.upgrade.ToClient(message as v1.ToClient, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 2:
-      return m3.upgrade.ToClient(m2.upgrade.ToClient(message as v2.ToClient, UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToClient(m3.upgrade.ToClient(m2.upgrade.ToClient(message as v2.ToClient, UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 3:
-      return m3.upgrade.ToClient(message as v3.ToClient, UPGRADE_3_4)
+      return m4.upgrade.ToClient(m3.upgrade.ToClient(message as v3.ToClient, UPGRADE_3_4), UPGRADE_4_5)
     case 4:
-      return message as v4.ToClient
+      return m4.upgrade.ToClient(message as v4.ToClient, UPGRADE_4_5)
+    case 5:
+      return message as v5.ToClient
   }
 }
 
 /**
- * Downgrades a v4 `ToClient` to version `to`. A loss of meaning throws `DowngradeError`,
+ * Downgrades a v5 `ToClient` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToClient(message: v4.ToClient, to: 1, options?: EncodeOptions): v1.ToClient | null
-export function downgradeToClient(message: v4.ToClient, to: 2, options?: EncodeOptions): v2.ToClient | null
-export function downgradeToClient(message: v4.ToClient, to: 3, options?: EncodeOptions): v3.ToClient | null
-export function downgradeToClient(message: v4.ToClient, to: 4, options?: EncodeOptions): v4.ToClient | null
-export function downgradeToClient(message: v4.ToClient, to: number, options: EncodeOptions = {}): v1.ToClient | v2.ToClient | v3.ToClient | v4.ToClient | null {
+export function downgradeToClient(message: v5.ToClient, to: 1, options?: EncodeOptions): v1.ToClient | null
+export function downgradeToClient(message: v5.ToClient, to: 2, options?: EncodeOptions): v2.ToClient | null
+export function downgradeToClient(message: v5.ToClient, to: 3, options?: EncodeOptions): v3.ToClient | null
+export function downgradeToClient(message: v5.ToClient, to: 4, options?: EncodeOptions): v4.ToClient | null
+export function downgradeToClient(message: v5.ToClient, to: 5, options?: EncodeOptions): v5.ToClient | null
+export function downgradeToClient(message: v5.ToClient, to: number, options: EncodeOptions = {}): v1.ToClient | v2.ToClient | v3.ToClient | v4.ToClient | v5.ToClient | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
-        return m1.downgrade.ToClient(m2.downgrade.ToClient(m3.downgrade.ToClient(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
+        return m1.downgrade.ToClient(m2.downgrade.ToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
       case 2:
-        return m2.downgrade.ToClient(m3.downgrade.ToClient(message, migrationContext(4, 3, options)), migrationContext(3, 2, options))
+        return m2.downgrade.ToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options))
       case 3:
-        return m3.downgrade.ToClient(message, migrationContext(4, 3, options))
+        return m3.downgrade.ToClient(m4.downgrade.ToClient(message, migrationContext(5, 4, options)), migrationContext(4, 3, options))
       case 4:
+        return m4.downgrade.ToClient(message, migrationContext(5, 4, options))
+      case 5:
         return message
     }
   } catch (error) {
@@ -190,24 +211,26 @@ export function downgradeToClient(message: v4.ToClient, to: number, options: Enc
 }
 
 /**
- * Writes a v4 `ToClient` as the bytes of `options.version` (default 4).
+ * Writes a v5 `ToClient` as the bytes of `options.version` (default 5).
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToClient(message: v4.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToClient(message: v4.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClient(message: v4.ToClient, options: EncodeOptions = {}): Uint8Array | null {
+export function encodeToClient(message: v5.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClient(message: v5.ToClient, options: EncodeOptions): Uint8Array | null
+export function encodeToClient(message: v5.ToClient, options: EncodeOptions = {}): Uint8Array | null {
   const version = checkedVersion(options.version, VERSIONS)
   try {
     switch (version) {
       case 1:
-        return v1.encodeToClient(m1.downgrade.ToClient(m2.downgrade.ToClient(m3.downgrade.ToClient(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
+        return v1.encodeToClient(m1.downgrade.ToClient(m2.downgrade.ToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
       case 2:
-        return v2.encodeToClient(m2.downgrade.ToClient(m3.downgrade.ToClient(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)))
+        return v2.encodeToClient(m2.downgrade.ToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)))
       case 3:
-        return v3.encodeToClient(m3.downgrade.ToClient(message, migrationContext(4, 3, options)))
+        return v3.encodeToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)))
       case 4:
-        return v4.encodeToClient(message)
+        return v4.encodeToClient(m4.downgrade.ToClient(message, migrationContext(5, 4, options)))
+      case 5:
+        return v5.encodeToClient(message)
     }
   } catch (error) {
     if (error instanceof MessageDropped) return null
@@ -215,72 +238,80 @@ export function encodeToClient(message: v4.ToClient, options: EncodeOptions = {}
   }
 }
 
-/** Reads an embedded-version frame (u16 LE version, then payload) of `ToClient` into the v4 shape. */
-export function decodeToClientFrame(frame: BytesLike): DecodedFrame<v4.ToClient> {
+/** Reads an embedded-version frame (u16 LE version, then payload) of `ToClient` into the v5 shape. */
+export function decodeToClientFrame(frame: BytesLike): DecodedFrame<v5.ToClient> {
   const { version, payload } = readEmbeddedVersion(frame)
   return { version, message: decodeToClient(payload, { version }) }
 }
 
-/** Writes a v4 `ToClient` as an embedded-version frame of `options.version`. */
-export function encodeToClientFrame(message: v4.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToClientFrame(message: v4.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClientFrame(message: v4.ToClient, options: EncodeOptions = {}): Uint8Array | null {
+/** Writes a v5 `ToClient` as an embedded-version frame of `options.version`. */
+export function encodeToClientFrame(message: v5.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClientFrame(message: v5.ToClient, options: EncodeOptions): Uint8Array | null
+export function encodeToClientFrame(message: v5.ToClient, options: EncodeOptions = {}): Uint8Array | null {
   const version = checkedVersion(options.version, VERSIONS)
   const payload = encodeToClient(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
-/** Reads a `ToGateway` of any version into the v4 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToGateway(bytes: BytesLike, options: VersionOptions = {}): v4.ToGateway {
+/** Reads a `ToGateway` of any version into the v5 shape. Throws `DecodeError` or `VersionError`. */
+export function decodeToGateway(bytes: BytesLike, options: VersionOptions = {}): v5.ToGateway {
   const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m3.upgrade.ToGateway(m2.upgrade.ToGateway(m1.upgrade.ToGateway(v1.decodeToGateway(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToGateway(m3.upgrade.ToGateway(m2.upgrade.ToGateway(m1.upgrade.ToGateway(v1.decodeToGateway(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 2:
-      return m3.upgrade.ToGateway(m2.upgrade.ToGateway(v2.decodeToGateway(bytes), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToGateway(m3.upgrade.ToGateway(m2.upgrade.ToGateway(v2.decodeToGateway(bytes), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 3:
-      return m3.upgrade.ToGateway(v3.decodeToGateway(bytes), UPGRADE_3_4)
+      return m4.upgrade.ToGateway(m3.upgrade.ToGateway(v3.decodeToGateway(bytes), UPGRADE_3_4), UPGRADE_4_5)
     case 4:
-      return v4.decodeToGateway(bytes)
+      return m4.upgrade.ToGateway(v4.decodeToGateway(bytes), UPGRADE_4_5)
+    case 5:
+      return v5.decodeToGateway(bytes)
   }
 }
 
-/** Upgrades a decoded `ToGateway` value of version `from` to the v4 shape. */
-export function upgradeToGateway(message: v1.ToGateway, from: 1): v4.ToGateway
-export function upgradeToGateway(message: v2.ToGateway, from: 2): v4.ToGateway
-export function upgradeToGateway(message: v3.ToGateway, from: 3): v4.ToGateway
-export function upgradeToGateway(message: v4.ToGateway, from: 4): v4.ToGateway
-export function upgradeToGateway(message: v1.ToGateway | v2.ToGateway | v3.ToGateway | v4.ToGateway, from: number): v4.ToGateway {
+/** Upgrades a decoded `ToGateway` value of version `from` to the v5 shape. */
+export function upgradeToGateway(message: v1.ToGateway, from: 1): v5.ToGateway
+export function upgradeToGateway(message: v2.ToGateway, from: 2): v5.ToGateway
+export function upgradeToGateway(message: v3.ToGateway, from: 3): v5.ToGateway
+export function upgradeToGateway(message: v4.ToGateway, from: 4): v5.ToGateway
+export function upgradeToGateway(message: v5.ToGateway, from: 5): v5.ToGateway
+export function upgradeToGateway(message: v1.ToGateway | v2.ToGateway | v3.ToGateway | v4.ToGateway | v5.ToGateway, from: number): v5.ToGateway {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m3.upgrade.ToGateway(m2.upgrade.ToGateway(m1.upgrade.ToGateway(message as v1.ToGateway, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToGateway(m3.upgrade.ToGateway(m2.upgrade.ToGateway(m1.upgrade.ToGateway(message as v1.ToGateway, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 2:
-      return m3.upgrade.ToGateway(m2.upgrade.ToGateway(message as v2.ToGateway, UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToGateway(m3.upgrade.ToGateway(m2.upgrade.ToGateway(message as v2.ToGateway, UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 3:
-      return m3.upgrade.ToGateway(message as v3.ToGateway, UPGRADE_3_4)
+      return m4.upgrade.ToGateway(m3.upgrade.ToGateway(message as v3.ToGateway, UPGRADE_3_4), UPGRADE_4_5)
     case 4:
-      return message as v4.ToGateway
+      return m4.upgrade.ToGateway(message as v4.ToGateway, UPGRADE_4_5)
+    case 5:
+      return message as v5.ToGateway
   }
 }
 
 /**
- * Downgrades a v4 `ToGateway` to version `to`. A loss of meaning throws `DowngradeError`,
+ * Downgrades a v5 `ToGateway` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToGateway(message: v4.ToGateway, to: 1, options?: EncodeOptions): v1.ToGateway | null
-export function downgradeToGateway(message: v4.ToGateway, to: 2, options?: EncodeOptions): v2.ToGateway | null
-export function downgradeToGateway(message: v4.ToGateway, to: 3, options?: EncodeOptions): v3.ToGateway | null
-export function downgradeToGateway(message: v4.ToGateway, to: 4, options?: EncodeOptions): v4.ToGateway | null
-export function downgradeToGateway(message: v4.ToGateway, to: number, options: EncodeOptions = {}): v1.ToGateway | v2.ToGateway | v3.ToGateway | v4.ToGateway | null {
+export function downgradeToGateway(message: v5.ToGateway, to: 1, options?: EncodeOptions): v1.ToGateway | null
+export function downgradeToGateway(message: v5.ToGateway, to: 2, options?: EncodeOptions): v2.ToGateway | null
+export function downgradeToGateway(message: v5.ToGateway, to: 3, options?: EncodeOptions): v3.ToGateway | null
+export function downgradeToGateway(message: v5.ToGateway, to: 4, options?: EncodeOptions): v4.ToGateway | null
+export function downgradeToGateway(message: v5.ToGateway, to: 5, options?: EncodeOptions): v5.ToGateway | null
+export function downgradeToGateway(message: v5.ToGateway, to: number, options: EncodeOptions = {}): v1.ToGateway | v2.ToGateway | v3.ToGateway | v4.ToGateway | v5.ToGateway | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
-        return m1.downgrade.ToGateway(m2.downgrade.ToGateway(m3.downgrade.ToGateway(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
+        return m1.downgrade.ToGateway(m2.downgrade.ToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
       case 2:
-        return m2.downgrade.ToGateway(m3.downgrade.ToGateway(message, migrationContext(4, 3, options)), migrationContext(3, 2, options))
+        return m2.downgrade.ToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options))
       case 3:
-        return m3.downgrade.ToGateway(message, migrationContext(4, 3, options))
+        return m3.downgrade.ToGateway(m4.downgrade.ToGateway(message, migrationContext(5, 4, options)), migrationContext(4, 3, options))
       case 4:
+        return m4.downgrade.ToGateway(message, migrationContext(5, 4, options))
+      case 5:
         return message
     }
   } catch (error) {
@@ -290,24 +321,26 @@ export function downgradeToGateway(message: v4.ToGateway, to: number, options: E
 }
 
 /**
- * Writes a v4 `ToGateway` as the bytes of `options.version` (default 4).
+ * Writes a v5 `ToGateway` as the bytes of `options.version` (default 5).
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToGateway(message: v4.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToGateway(message: v4.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGateway(message: v4.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
+export function encodeToGateway(message: v5.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGateway(message: v5.ToGateway, options: EncodeOptions): Uint8Array | null
+export function encodeToGateway(message: v5.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
   const version = checkedVersion(options.version, VERSIONS)
   try {
     switch (version) {
       case 1:
-        return v1.encodeToGateway(m1.downgrade.ToGateway(m2.downgrade.ToGateway(m3.downgrade.ToGateway(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
+        return v1.encodeToGateway(m1.downgrade.ToGateway(m2.downgrade.ToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
       case 2:
-        return v2.encodeToGateway(m2.downgrade.ToGateway(m3.downgrade.ToGateway(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)))
+        return v2.encodeToGateway(m2.downgrade.ToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)))
       case 3:
-        return v3.encodeToGateway(m3.downgrade.ToGateway(message, migrationContext(4, 3, options)))
+        return v3.encodeToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)))
       case 4:
-        return v4.encodeToGateway(message)
+        return v4.encodeToGateway(m4.downgrade.ToGateway(message, migrationContext(5, 4, options)))
+      case 5:
+        return v5.encodeToGateway(message)
     }
   } catch (error) {
     if (error instanceof MessageDropped) return null
@@ -315,72 +348,80 @@ export function encodeToGateway(message: v4.ToGateway, options: EncodeOptions = 
   }
 }
 
-/** Reads an embedded-version frame (u16 LE version, then payload) of `ToGateway` into the v4 shape. */
-export function decodeToGatewayFrame(frame: BytesLike): DecodedFrame<v4.ToGateway> {
+/** Reads an embedded-version frame (u16 LE version, then payload) of `ToGateway` into the v5 shape. */
+export function decodeToGatewayFrame(frame: BytesLike): DecodedFrame<v5.ToGateway> {
   const { version, payload } = readEmbeddedVersion(frame)
   return { version, message: decodeToGateway(payload, { version }) }
 }
 
-/** Writes a v4 `ToGateway` as an embedded-version frame of `options.version`. */
-export function encodeToGatewayFrame(message: v4.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToGatewayFrame(message: v4.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGatewayFrame(message: v4.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
+/** Writes a v5 `ToGateway` as an embedded-version frame of `options.version`. */
+export function encodeToGatewayFrame(message: v5.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGatewayFrame(message: v5.ToGateway, options: EncodeOptions): Uint8Array | null
+export function encodeToGatewayFrame(message: v5.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
   const version = checkedVersion(options.version, VERSIONS)
   const payload = encodeToGateway(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
-/** Reads a `ToServerlessServer` of any version into the v4 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions = {}): v4.ToServerlessServer {
+/** Reads a `ToServerlessServer` of any version into the v5 shape. Throws `DecodeError` or `VersionError`. */
+export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions = {}): v5.ToServerlessServer {
   const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 2:
-      return m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(v2.decodeToServerlessServer(bytes), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(v2.decodeToServerlessServer(bytes), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 3:
-      return m3.upgrade.ToServerlessServer(v3.decodeToServerlessServer(bytes), UPGRADE_3_4)
+      return m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(v3.decodeToServerlessServer(bytes), UPGRADE_3_4), UPGRADE_4_5)
     case 4:
-      return v4.decodeToServerlessServer(bytes)
+      return m4.upgrade.ToServerlessServer(v4.decodeToServerlessServer(bytes), UPGRADE_4_5)
+    case 5:
+      return v5.decodeToServerlessServer(bytes)
   }
 }
 
-/** Upgrades a decoded `ToServerlessServer` value of version `from` to the v4 shape. */
-export function upgradeToServerlessServer(message: v1.ToServerlessServer, from: 1): v4.ToServerlessServer
-export function upgradeToServerlessServer(message: v2.ToServerlessServer, from: 2): v4.ToServerlessServer
-export function upgradeToServerlessServer(message: v3.ToServerlessServer, from: 3): v4.ToServerlessServer
-export function upgradeToServerlessServer(message: v4.ToServerlessServer, from: 4): v4.ToServerlessServer
-export function upgradeToServerlessServer(message: v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | v4.ToServerlessServer, from: number): v4.ToServerlessServer {
+/** Upgrades a decoded `ToServerlessServer` value of version `from` to the v5 shape. */
+export function upgradeToServerlessServer(message: v1.ToServerlessServer, from: 1): v5.ToServerlessServer
+export function upgradeToServerlessServer(message: v2.ToServerlessServer, from: 2): v5.ToServerlessServer
+export function upgradeToServerlessServer(message: v3.ToServerlessServer, from: 3): v5.ToServerlessServer
+export function upgradeToServerlessServer(message: v4.ToServerlessServer, from: 4): v5.ToServerlessServer
+export function upgradeToServerlessServer(message: v5.ToServerlessServer, from: 5): v5.ToServerlessServer
+export function upgradeToServerlessServer(message: v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | v4.ToServerlessServer | v5.ToServerlessServer, from: number): v5.ToServerlessServer {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(message as v1.ToServerlessServer, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(message as v1.ToServerlessServer, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 2:
-      return m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(message as v2.ToServerlessServer, UPGRADE_2_3), UPGRADE_3_4)
+      return m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(message as v2.ToServerlessServer, UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5)
     case 3:
-      return m3.upgrade.ToServerlessServer(message as v3.ToServerlessServer, UPGRADE_3_4)
+      return m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(message as v3.ToServerlessServer, UPGRADE_3_4), UPGRADE_4_5)
     case 4:
-      return message as v4.ToServerlessServer
+      return m4.upgrade.ToServerlessServer(message as v4.ToServerlessServer, UPGRADE_4_5)
+    case 5:
+      return message as v5.ToServerlessServer
   }
 }
 
 /**
- * Downgrades a v4 `ToServerlessServer` to version `to`. A loss of meaning throws `DowngradeError`,
+ * Downgrades a v5 `ToServerlessServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServerlessServer(message: v4.ToServerlessServer, to: 1, options?: EncodeOptions): v1.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v4.ToServerlessServer, to: 2, options?: EncodeOptions): v2.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v4.ToServerlessServer, to: 3, options?: EncodeOptions): v3.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v4.ToServerlessServer, to: 4, options?: EncodeOptions): v4.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v4.ToServerlessServer, to: number, options: EncodeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | v4.ToServerlessServer | null {
+export function downgradeToServerlessServer(message: v5.ToServerlessServer, to: 1, options?: EncodeOptions): v1.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v5.ToServerlessServer, to: 2, options?: EncodeOptions): v2.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v5.ToServerlessServer, to: 3, options?: EncodeOptions): v3.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v5.ToServerlessServer, to: 4, options?: EncodeOptions): v4.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v5.ToServerlessServer, to: 5, options?: EncodeOptions): v5.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v5.ToServerlessServer, to: number, options: EncodeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | v4.ToServerlessServer | v5.ToServerlessServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
-        return m1.downgrade.ToServerlessServer(m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
+        return m1.downgrade.ToServerlessServer(m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
       case 2:
-        return m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(message, migrationContext(4, 3, options)), migrationContext(3, 2, options))
+        return m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options))
       case 3:
-        return m3.downgrade.ToServerlessServer(message, migrationContext(4, 3, options))
+        return m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options))
       case 4:
+        return m4.downgrade.ToServerlessServer(message, migrationContext(5, 4, options))
+      case 5:
         return message
     }
   } catch (error) {
@@ -390,24 +431,26 @@ export function downgradeToServerlessServer(message: v4.ToServerlessServer, to: 
 }
 
 /**
- * Writes a v4 `ToServerlessServer` as the bytes of `options.version` (default 4).
+ * Writes a v5 `ToServerlessServer` as the bytes of `options.version` (default 5).
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServerlessServer(message: v4.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToServerlessServer(message: v4.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServer(message: v4.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
+export function encodeToServerlessServer(message: v5.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServer(message: v5.ToServerlessServer, options: EncodeOptions): Uint8Array | null
+export function encodeToServerlessServer(message: v5.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
   const version = checkedVersion(options.version, VERSIONS)
   try {
     switch (version) {
       case 1:
-        return v1.encodeToServerlessServer(m1.downgrade.ToServerlessServer(m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
+        return v1.encodeToServerlessServer(m1.downgrade.ToServerlessServer(m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
       case 2:
-        return v2.encodeToServerlessServer(m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(message, migrationContext(4, 3, options)), migrationContext(3, 2, options)))
+        return v2.encodeToServerlessServer(m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)))
       case 3:
-        return v3.encodeToServerlessServer(m3.downgrade.ToServerlessServer(message, migrationContext(4, 3, options)))
+        return v3.encodeToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(message, migrationContext(5, 4, options)), migrationContext(4, 3, options)))
       case 4:
-        return v4.encodeToServerlessServer(message)
+        return v4.encodeToServerlessServer(m4.downgrade.ToServerlessServer(message, migrationContext(5, 4, options)))
+      case 5:
+        return v5.encodeToServerlessServer(message)
     }
   } catch (error) {
     if (error instanceof MessageDropped) return null
@@ -415,16 +458,16 @@ export function encodeToServerlessServer(message: v4.ToServerlessServer, options
   }
 }
 
-/** Reads an embedded-version frame (u16 LE version, then payload) of `ToServerlessServer` into the v4 shape. */
-export function decodeToServerlessServerFrame(frame: BytesLike): DecodedFrame<v4.ToServerlessServer> {
+/** Reads an embedded-version frame (u16 LE version, then payload) of `ToServerlessServer` into the v5 shape. */
+export function decodeToServerlessServerFrame(frame: BytesLike): DecodedFrame<v5.ToServerlessServer> {
   const { version, payload } = readEmbeddedVersion(frame)
   return { version, message: decodeToServerlessServer(payload, { version }) }
 }
 
-/** Writes a v4 `ToServerlessServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerlessServerFrame(message: v4.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToServerlessServerFrame(message: v4.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServerFrame(message: v4.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
+/** Writes a v5 `ToServerlessServer` as an embedded-version frame of `options.version`. */
+export function encodeToServerlessServerFrame(message: v5.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServerFrame(message: v5.ToServerlessServer, options: EncodeOptions): Uint8Array | null
+export function encodeToServerlessServerFrame(message: v5.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
   const version = checkedVersion(options.version, VERSIONS)
   const payload = encodeToServerlessServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)

@@ -3,19 +3,22 @@ import { rootTypes as rootTypesV1 } from "./v1/index.js"
 import { rootTypes as rootTypesV2 } from "./v2/index.js"
 import { rootTypes as rootTypesV3 } from "./v3/index.js"
 import { rootTypes as rootTypesV4 } from "./v4/index.js"
+import { rootTypes as rootTypesV5 } from "./v5/index.js"
 import { schema as schemaV1 } from "./v1/schema.js"
 import { schema as schemaV2 } from "./v2/schema.js"
 import { schema as schemaV3 } from "./v3/schema.js"
 import { schema as schemaV4 } from "./v4/schema.js"
+import { schema as schemaV5 } from "./v5/schema.js"
 
 export * as v1 from "./v1/index.js"
 export * as v2 from "./v2/index.js"
 export * as v3 from "./v3/index.js"
 export * as v4 from "./v4/index.js"
-export * as latest from "./v4/index.js"
+export * as v5 from "./v5/index.js"
+export * as latest from "./v5/index.js"
 
-export const LATEST_VERSION = 4
-export const PROTOCOL_VERSIONS = [1, 2, 3, 4] as const
+export const LATEST_VERSION = 5
+export const PROTOCOL_VERSIONS = [1, 2, 3, 4, 5] as const
 export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number]
 
 /** The schema descriptor of every version. */
@@ -24,6 +27,7 @@ export const schemas = {
   2: schemaV2,
   3: schemaV3,
   4: schemaV4,
+  5: schemaV5,
 } as const
 
 /** The root-type codecs (`encode`, `decode`, `stringify`, `toJson`, `fromJson`) of every version. */
@@ -32,4 +36,5 @@ export const rootTypesByVersion = {
   2: rootTypesV2,
   3: rootTypesV3,
   4: rootTypesV4,
+  5: rootTypesV5,
 } as const

@@ -1,12 +1,18 @@
-import { join } from "node:path"
+import { existsSync, readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
 import { emitCodecModule } from "../../codegen/codec-module.ts"
 import {
   emitFacadeModule,
   emitSchemaModule,
   emitVersionsModule,
 } from "../../codegen/facade-module.ts"
-import { emitMigrationModule } from "../../codegen/migration-module.ts"
+import {
+  emitMigrationModule,
+  handWrittenMigrationPath,
+  overriddenTypes,
+} from "../../codegen/migration-module.ts"
 import { emitVersionedModule } from "../../codegen/versioned-module.ts"
+import { readHandWrittenModule } from "../../converters/hand-written-module.ts"
 import type { SchemaDescriptor } from "../../schema/model.ts"
 import { parseSchema } from "../../schema/parse-schema.ts"
 import {
@@ -45,7 +51,7 @@ export function planGeneration(
   for (const [older, newer] of descriptors.slice(1).map((d, i) => [descriptors[i]!, d] as const)) {
     files.push({
       path: join(layout.genDir, "migrations", `v${older.version}-v${newer.version}.ts`),
-      content: emitMigrationModule(older, newer),
+      content: emitMigrationModule(older, newer, overrides(layout, older, newer)),
     })
   }
   files.push(
@@ -56,4 +62,20 @@ export function planGeneration(
     { path: join(layout.genDir, "versioned.ts"), content: emitVersionedModule(descriptors) },
   )
   return files
+}
+
+/** The types whose generated converters the hand-written module of a pair replaces. */
+function overrides(
+  layout: ProjectLayout,
+  older: SchemaDescriptor,
+  newer: SchemaDescriptor,
+): string[] {
+  const path = join(dirname(layout.migrationsDir), handWrittenMigrationPath(older.version))
+  if (!existsSync(path)) return []
+  const module = readHandWrittenModule(displayPath(layout, path), readFileSync(path, "utf8"))
+  const declared = new Set<string>()
+  for (const table of Object.values(module.tables)) {
+    for (const converter of table?.converters.values() ?? []) declared.add(converter.type)
+  }
+  return overriddenTypes(older, newer, declared)
 }
