@@ -5,12 +5,14 @@ import { rootTypes as rootTypesV3 } from "./v3/index.js"
 import { rootTypes as rootTypesV4 } from "./v4/index.js"
 import { rootTypes as rootTypesV5 } from "./v5/index.js"
 import { rootTypes as rootTypesV6 } from "./v6/index.js"
+import { rootTypes as rootTypesV7 } from "./v7/index.js"
 import { schema as schemaV1 } from "./v1/schema.js"
 import { schema as schemaV2 } from "./v2/schema.js"
 import { schema as schemaV3 } from "./v3/schema.js"
 import { schema as schemaV4 } from "./v4/schema.js"
 import { schema as schemaV5 } from "./v5/schema.js"
 import { schema as schemaV6 } from "./v6/schema.js"
+import { schema as schemaV7 } from "./v7/schema.js"
 
 export * as v1 from "./v1/index.js"
 export * as v2 from "./v2/index.js"
@@ -18,10 +20,11 @@ export * as v3 from "./v3/index.js"
 export * as v4 from "./v4/index.js"
 export * as v5 from "./v5/index.js"
 export * as v6 from "./v6/index.js"
-export * as latest from "./v6/index.js"
+export * as v7 from "./v7/index.js"
+export * as latest from "./v7/index.js"
 
-export const LATEST_VERSION = 6
-export const PROTOCOL_VERSIONS = [1, 2, 3, 4, 5, 6] as const
+export const LATEST_VERSION = 7
+export const PROTOCOL_VERSIONS = [1, 2, 3, 4, 5, 6, 7] as const
 export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number]
 
 /** The schema descriptor of every version. */
@@ -32,6 +35,7 @@ export const schemas = {
   4: schemaV4,
   5: schemaV5,
   6: schemaV6,
+  7: schemaV7,
 } as const
 
 /** The root-type codecs (`encode`, `decode`, `stringify`, `toJson`, `fromJson`) of every version. */
@@ -42,4 +46,5 @@ export const rootTypesByVersion = {
   4: rootTypesV4,
   5: rootTypesV5,
   6: rootTypesV6,
+  7: rootTypesV7,
 } as const
