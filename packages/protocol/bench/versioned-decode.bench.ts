@@ -1,6 +1,6 @@
 /**
  * Versioned decode benchmark: reading v1 and v2 `ToClient` bytes into the latest shape
- * (`decodeToClient(bytes, { version })`, decode then the upgrade steps) against decoding v3 bytes
+ * (`decodeToClient(bytes, { version })`, decode then the upgrade steps) against decoding latest bytes
  * natively, on the codec bench's message mix, all in one process. The reverse (writing the latest
  * shape as v1 or v2 bytes) is printed for information. Exits 1 when the decode target is missed
  * unless run with `--no-fail`.
@@ -11,10 +11,10 @@ import {
   downgradeToClient,
   encodeToClient,
   type Loss,
+  latest,
   upgradeToClient,
   v1,
   v2,
-  v3,
 } from "../src/index.js"
 import { benchMessages } from "./messages.js"
 import { type BenchTask, measureInRounds, median, type RoundSamples } from "./rounds.js"
@@ -22,7 +22,7 @@ import { formatCount, formatRatio, renderTable } from "./table.js"
 
 const ROUNDS = 21
 const MIN_TIME_MS = 40
-/** Decoding an older version into the latest shape may cost at most this much native v3 decoding. */
+/** Decoding an older version into the latest shape may cost at most this much native latest decoding. */
 const DECODE_TARGET = 1.3
 
 const reportOnly = process.argv.includes("--no-fail")
@@ -33,12 +33,12 @@ type OlderVersion = (typeof OLDER_VERSIONS)[number]
 /** One message of the mix in every form the bench reads or writes. */
 interface Forms {
   readonly name: string
-  readonly latest: v3.ToClient
-  readonly v3Bytes: Uint8Array
+  readonly latest: latest.ToClient
+  readonly nativeBytes: Uint8Array
   /** The message as each older version can say it, as bytes of that version. */
   readonly olderBytes: Readonly<Record<OlderVersion, Uint8Array>>
   /** The latest shape of what each older version can say: what reading its bytes gives. */
-  readonly olderInLatest: Readonly<Record<OlderVersion, v3.ToClient>>
+  readonly olderInLatest: Readonly<Record<OlderVersion, latest.ToClient>>
 }
 
 const lossesSeen: string[] = []
@@ -47,21 +47,22 @@ function recordLosses(name: string, to: OlderVersion) {
   return (loss: Loss) => lossesSeen.push(`${name} as v${to}: ${loss.type}.${loss.field}`)
 }
 
-/** The v1 and v2 messages of the mix are the v3 ones downgraded, dropping what they cannot say. */
-function formsOf(name: string, latest: v3.ToClient): Forms {
-  const asV2 = downgradeToClient(latest, 2, { lossy: "drop", onLoss: recordLosses(name, 2) })
-  const asV1 = downgradeToClient(latest, 1, { lossy: "drop", onLoss: recordLosses(name, 1) })
+/** The v1 and v2 messages of the mix are the latest ones downgraded, dropping what they cannot say. */
+function formsOf(name: string, message: latest.ToClient): Forms {
+  const asV2 = downgradeToClient(message, 2, { lossy: "drop", onLoss: recordLosses(name, 2) })
+  const asV1 = downgradeToClient(message, 1, { lossy: "drop", onLoss: recordLosses(name, 1) })
   if (asV2 === null || asV1 === null) throw new Error(`"${name}" has no v1 or v2 counterpart`)
   return {
     name,
-    latest,
-    v3Bytes: v3.encodeToClient(latest),
+    latest: message,
+    nativeBytes: latest.encodeToClient(message),
     olderBytes: { 2: v2.encodeToClient(asV2), 1: v1.encodeToClient(asV1) },
     olderInLatest: { 2: upgradeToClient(asV2, 2), 1: upgradeToClient(asV1, 1) },
   }
 }
 
-const forms = benchMessages.map(({ name, message }) => formsOf(name, message))
+// The mix is written in the v3 shape; its messages all have a latest counterpart.
+const forms = benchMessages.map(({ name, message }) => formsOf(name, upgradeToClient(message, 3)))
 
 /** A table row: one operation handles each of `forms` once. */
 interface Row {
@@ -91,8 +92,8 @@ function checkConversions(): void {
 }
 
 type Operation = "decode" | "encode"
-type Source = "v3 native" | `v${OlderVersion}`
-const SOURCES: readonly Source[] = ["v3 native", "v2", "v1"]
+type Source = "latest native" | `v${OlderVersion}`
+const SOURCES: readonly Source[] = ["latest native", "v2", "v1"]
 
 function taskId(operation: Operation, source: Source, row: Row): string {
   return `${operation} ${source} / ${row.name}`
@@ -101,13 +102,13 @@ function taskId(operation: Operation, source: Source, row: Row): string {
 /** Reads each form's bytes of `source` into the latest shape. */
 function decodeTask(source: Source, row: Row): BenchTask {
   const inputs = row.forms.map((form) =>
-    source === "v3 native" ? form.v3Bytes : form.olderBytes[versionOf(source)],
+    source === "latest native" ? form.nativeBytes : form.olderBytes[versionOf(source)],
   )
   const run =
-    source === "v3 native"
+    source === "latest native"
       ? () => {
           let decoded: unknown
-          for (const bytes of inputs) decoded = v3.decodeToClient(bytes)
+          for (const bytes of inputs) decoded = latest.decodeToClient(bytes)
           return decoded
         }
       : () => {
@@ -121,13 +122,13 @@ function decodeTask(source: Source, row: Row): BenchTask {
 
 /** Writes each form's latest shape as bytes of `source`. */
 function encodeTask(source: Source, row: Row): BenchTask {
-  if (source === "v3 native") {
+  if (source === "latest native") {
     const inputs = row.forms.map((form) => form.latest)
     return {
       id: taskId("encode", source, row),
       run: () => {
         let written: unknown
-        for (const message of inputs) written = v3.encodeToClient(message)
+        for (const message of inputs) written = latest.encodeToClient(message)
         return written
       },
     }
@@ -145,7 +146,7 @@ function encodeTask(source: Source, row: Row): BenchTask {
   }
 }
 
-function versionOf(source: Exclude<Source, "v3 native">): OlderVersion {
+function versionOf(source: Exclude<Source, "latest native">): OlderVersion {
   return source === "v2" ? 2 : 1
 }
 
@@ -172,15 +173,15 @@ function printTable(samples: RoundSamples, operation: Operation, title: string):
   const header = [
     title,
     ...SOURCES.map((source) => `${source} ops/s`),
-    "v2 / v3 time",
-    "v1 / v3 time",
+    "v2 / latest time",
+    "v1 / latest time",
   ]
   const cells = rows.map((row) => [
     row.name,
     ...SOURCES.map((source) => formatCount(opsPerSecond(samples, taskId(operation, source, row)))),
     ...(["v2", "v1"] as const).map((source) =>
       formatRatio(
-        timeRatio(samples, taskId(operation, source, row), taskId(operation, "v3 native", row))
+        timeRatio(samples, taskId(operation, source, row), taskId(operation, "latest native", row))
           .value,
       ),
     ),
@@ -197,8 +198,8 @@ interface Target {
 
 function targetsOf(samples: RoundSamples): readonly Target[] {
   return (["v2", "v1"] as const).map((source) => ({
-    name: `decode ${source} → latest time / v3 native decode time (mix)`,
-    ...timeRatio(samples, taskId("decode", source, mix), taskId("decode", "v3 native", mix)),
+    name: `decode ${source} → latest time / latest native decode time (mix)`,
+    ...timeRatio(samples, taskId("decode", source, mix), taskId("decode", "latest native", mix)),
   }))
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { ID_LENGTH } from "@tunnelwire/protocol"
+import { ID_LENGTH } from "@tunnelwire/protocol/pinned/v3"
 
 const SEQ_LENGTH = 8
 const SUFFIX_LENGTH = ID_LENGTH - SEQ_LENGTH

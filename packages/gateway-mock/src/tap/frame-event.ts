@@ -4,7 +4,7 @@ import {
   type latest,
   rootTypesByVersion,
   stringify,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import type { FrameEvent } from "./tap-event.js"
 
 interface FrameSource {

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util"
-import { stringify, toJSON, VersionError } from "@tunnelwire/protocol"
+import { stringify, toJSON, VersionError } from "@tunnelwire/protocol/pinned/v3"
 import type { InspectIo } from "../inspect-io.js"
 import { decodeFrame } from "./decode-frame.js"
 import { hexDumpAround } from "./hex-dump.js"

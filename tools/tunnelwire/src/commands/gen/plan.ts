@@ -60,6 +60,12 @@ export function planGeneration(
       content: emitVersionsModule(schemaFiles.map((f) => f.version)),
     },
     { path: join(layout.genDir, "versioned.ts"), content: emitVersionedModule(descriptors) },
+    // The versioned codec as it was while vN was the latest, for code that implements vN and
+    // talks to older peers: a bump must not change what its calls mean.
+    ...descriptors.slice(1, -1).map((pinned, i) => ({
+      path: join(layout.genDir, `versioned-v${pinned.version}.ts`),
+      content: emitVersionedModule(descriptors.slice(0, i + 2)),
+    })),
   )
   return files
 }
