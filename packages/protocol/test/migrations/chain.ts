@@ -151,7 +151,7 @@ export function stepConverter(version: number, direction: keyof Step, type: stri
 
 /** `value` of version `from` as version `to` (from ≤ to); upgrades never lose anything. */
 export function upgradeBetween(root: string, value: unknown, from: number, to: number): unknown {
-  if (to === LATEST_VERSION) return versionedRootOf(root).upgrade(value, from)
+  if (to === LATEST_VERSION && isLatestRoot(root)) return versionedRootOf(root).upgrade(value, from)
   let current = value
   for (let version = from; version < to; version++) {
     current = stepConverter(version, "upgrade", root)(current, upgradeContext(version, version + 1))
@@ -170,7 +170,9 @@ export function downgradeBetween(
   to: number,
   options: DowngradeOptions = {},
 ): unknown {
-  if (from === LATEST_VERSION) return versionedRootOf(root).downgrade(value, to, options)
+  if (from === LATEST_VERSION && isLatestRoot(root)) {
+    return versionedRootOf(root).downgrade(value, to, options)
+  }
   let current = value
   try {
     for (let version = from; version > to; version--) {

@@ -63,7 +63,7 @@ describe("hand-written converters checked against HandWrittenUpgrades/HandWritte
   beforeAll(() => {
     const program = ts.createProgram([complete, missing, mistyped], compilerOptions())
     rejections = rejectionsOf(ts.getPreEmitDiagnostics(program))
-  })
+  }, 120_000) // a whole program: seven versions of generated code to check
 
   it("accepts complete converters (the control: the other fixtures fail for their own reason)", () => {
     expect(rejections.filter((rejection) => rejection.file === complete)).toEqual([])
