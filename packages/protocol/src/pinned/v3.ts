@@ -55,7 +55,7 @@ export function isProtocolVersion(version: number): version is ProtocolVersion {
 export function schemaOf(version: number = LATEST_VERSION): root.SchemaDescriptor {
   if (!isProtocolVersion(version)) {
     throw new root.VersionError(
-      `protocol version ${version} is not one of ${PROTOCOL_VERSIONS.join(", ")}`,
+      `unknown protocol version ${version}; @tunnelwire/protocol/pinned/v3 knows ${PROTOCOL_VERSIONS.join(", ")}`,
       version,
     )
   }
