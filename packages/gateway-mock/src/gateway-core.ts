@@ -1,4 +1,4 @@
-import { idKey, type latest, RunnerConnectionClose } from "@tunnelwire/protocol"
+import { idKey, type latest, RunnerConnectionClose } from "@tunnelwire/protocol/pinned/v3"
 import type { Actor, ActorHost } from "./actors/actor.js"
 import { ActorRegistry } from "./actors/actor-registry.js"
 import type { ResolvedOptions } from "./options.js"

@@ -4,7 +4,7 @@ import {
   PROTOCOL_VERSIONS,
   RunnerClose,
   withoutRayId,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import { describe, expect, it } from "vitest"
 import { eventually } from "./support/client.js"
 import { useGateway } from "./support/fixture.js"

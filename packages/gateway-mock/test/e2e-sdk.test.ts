@@ -2,7 +2,12 @@
 // protocol version the versions lock names.
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { capabilities, GatewayClose, PROTOCOL_VERSIONS, RunnerClose } from "@tunnelwire/protocol"
+import {
+  capabilities,
+  GatewayClose,
+  PROTOCOL_VERSIONS,
+  RunnerClose,
+} from "@tunnelwire/protocol/pinned/v3"
 import type { Runner } from "@tunnelwire/runner"
 import { afterEach, describe, expect, it } from "vitest"
 import { type Gateway, type GatewayOptions, startGateway, type TapEvent } from "../src/index.js"

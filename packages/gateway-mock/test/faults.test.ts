@@ -8,7 +8,7 @@ import {
   RunnerConnectionClose,
   runnerConnectUrl,
   runnerSubprotocols,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import { describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
 import { eventually } from "./support/client.js"

@@ -4,7 +4,7 @@ import {
   PROTOCOL_VERSIONS,
   RunnerClose,
   withoutRayId,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type Gateway, startGateway, type TapEvent } from "../src/index.js"
 import { gatewaySocketUrl, TestClient } from "./support/client.js"

@@ -1,4 +1,4 @@
-import { capabilities, PROTOCOL_VERSIONS } from "@tunnelwire/protocol"
+import { capabilities, PROTOCOL_VERSIONS } from "@tunnelwire/protocol/pinned/v3"
 import { describe, expect, it } from "vitest"
 import type { TestClient } from "./support/client.js"
 import { eventually } from "./support/client.js"

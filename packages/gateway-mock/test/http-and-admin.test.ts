@@ -1,4 +1,4 @@
-import { GatewayClose, LATEST_VERSION } from "@tunnelwire/protocol"
+import { GatewayClose, LATEST_VERSION } from "@tunnelwire/protocol/pinned/v3"
 import { describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
 import type { ActorInfo, TapEvent } from "../src/index.js"

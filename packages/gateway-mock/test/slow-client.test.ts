@@ -1,7 +1,7 @@
 // A client stuck beyond the gateway's bounds is closed, and the runner that fed it can forget
 // what it sent.
 import { get, type IncomingMessage } from "node:http"
-import { GatewayClose, RunnerClose, withoutRayId } from "@tunnelwire/protocol"
+import { GatewayClose, RunnerClose, withoutRayId } from "@tunnelwire/protocol/pinned/v3"
 import { Runner, type RunnerHandlers, type TunnelWebSocket } from "@tunnelwire/runner"
 import { afterEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"

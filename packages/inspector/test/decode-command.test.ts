@@ -1,6 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { PROTOCOL_VERSIONS, schemas, v3, writeEmbeddedVersion } from "@tunnelwire/protocol"
+import {
+  PROTOCOL_VERSIONS,
+  schemas,
+  v3,
+  writeEmbeddedVersion,
+} from "@tunnelwire/protocol/pinned/v3"
 import { describe, expect, it } from "vitest"
 import { runCli } from "./run-cli.js"
 

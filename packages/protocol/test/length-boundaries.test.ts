@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer"
 import { describe, expect, it } from "vitest"
-import { asUint8Array, type BytesLike, EncodeError, stringify, v3 } from "../src/index.js"
+import { asUint8Array, type BytesLike, EncodeError, stringify, v3, v7 } from "../src/index.js"
 import { comparable } from "./support/comparable.js"
 
 /** Lengths where the varint prefix grows a byte, or that are simply large, with their prefix. */
@@ -196,14 +196,74 @@ describe.each([0, 15, 17])("a 16-byte id given %i bytes", (length) => {
   })
 })
 
+// v4–v7 read and write lengths with the same runtime; what moved is where they sit and the ids.
+const GATEWAY_ID = new Uint8Array(4).fill(0x33).buffer
+const SMALL_REQUEST_ID = new Uint8Array(4).fill(0x44).buffer
+
+function v7WebSocketMessage(
+  data: ArrayBuffer,
+  gatewayId = GATEWAY_ID,
+  requestId = SMALL_REQUEST_ID,
+): v7.ToClient {
+  return {
+    tag: "ToClientTunnelMessage",
+    val: {
+      messageId: { gatewayId, requestId, messageIndex: 3 },
+      messageKind: { tag: "ToClientWebSocketMessage", val: { data, binary: true } },
+    },
+  }
+}
+
+describe.each(BOUNDARIES)("v7: a length of %i", (length, prefix) => {
+  it("as WebSocket message data: written after a varint of its length, read back whole", () => {
+    const data = payload(length)
+    const bytes = v7.encodeToClient(v7WebSocketMessage(data))
+    // ToClient tag, gatewayId, requestId, messageIndex u16, ToClientWebSocketMessage tag
+    const prefixAt = 1 + 4 + 4 + 2 + 1
+    expect(bytesAt(bytes, prefixAt, prefix.length)).toEqual(prefix)
+    // only the binary bool follows the data
+    expect(bytes.length).toBe(prefixAt + prefix.length + length + 1)
+    const decoded = v7.decodeToClient(bytes)
+    const kind = decoded.tag === "ToClientTunnelMessage" ? decoded.val.messageKind : undefined
+    if (kind?.tag !== "ToClientWebSocketMessage") throw new Error(`decoded ${stringify(decoded)}`)
+    expect(sameBytes(kind.val.data, data)).toBe(true)
+    expect(sameBytes(v7.encodeToClient(decoded), bytes)).toBe(true)
+  })
+})
+
+describe.each([0, 3, 5, 16])("v7: a 4-byte id given %i bytes", (length) => {
+  const wrong = new Uint8Array(length).buffer
+
+  it("is refused on encode as a GatewayId, the error naming the type", () => {
+    expectEncodeError(
+      () => v7.encodeToClient(v7WebSocketMessage(new ArrayBuffer(1), wrong)),
+      "v7 ToClient at ToClient.val.messageId.gatewayId",
+      "GatewayId",
+      length,
+      4,
+    )
+  })
+
+  it("is refused on encode as a RequestId, the error naming the type", () => {
+    expectEncodeError(
+      () => v7.encodeToClient(v7WebSocketMessage(new ArrayBuffer(1), GATEWAY_ID, wrong)),
+      "v7 ToClient at ToClient.val.messageId.requestId",
+      "RequestId",
+      length,
+      4,
+    )
+  })
+})
+
 function expectEncodeError(
   encode: () => unknown,
   where: string,
   type: string,
   length: number,
+  expected = 16,
 ): void {
   expect(encode).toThrow(EncodeError)
   expect(encode).toThrow(
-    `cannot encode ${where}: expected data[16] (${type}), got an ArrayBuffer of ${length} bytes`,
+    `cannot encode ${where}: expected data[${expected}] (${type}), got an ArrayBuffer of ${length} bytes`,
   )
 }

@@ -186,11 +186,13 @@ describe("the packed @tunnelwire/protocol, installed in a project outside the wo
     const stdout = await succeed("node", ["subpaths.mjs"], consumer().dir)
     expect(JSON.parse(stdout)).toEqual({
       name: "@tunnelwire/protocol",
-      versions: [1, 2, 3],
-      latestVersion: 3,
-      rootLatestVersion: 3,
+      versions: [1, 2, 3, 4, 5, 6, 7],
+      latestVersion: 7,
+      rootLatestVersion: 7,
       latestSharesModuleWithRoot: true,
       v3SharesModuleWithRoot: true,
+      pinnedV3LatestVersion: 3,
+      pinnedV3LatestIsV3: true,
       deepImport: "ERR_PACKAGE_PATH_NOT_EXPORTED",
     })
   })

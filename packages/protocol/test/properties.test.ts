@@ -17,6 +17,9 @@ import { rootCodecOf, rootCodecsOf } from "./support/root-codecs.js"
 
 const RUNS = { numRuns: 1000 }
 
+/** The hand-built messages below are v3 messages: say so, rather than lean on the default. */
+const V3 = { version: 3 } as const
+
 describe.each(PROTOCOL_VERSIONS)("v%i", (version) => {
   const schema = schemas[version]
 
@@ -107,17 +110,17 @@ function responseChunk(body: ArrayBuffer): v3.ToServer {
 describe("stringify", () => {
   it("shows ids as their first four bytes in hex and their length, payloads as length and text", () => {
     const message = responseChunk(utf8("hello, tunnel! this payload runs past sixteen bytes"))
-    expect(stringify(message)).toBe(
+    expect(stringify(message, V3)).toBe(
       "ToServerTunnelMessage{requestId: 01020304…(16), messageId: a0a1a2a3…(16), " +
         'messageKind: ToServerResponseChunk{body: 51B "hello, tunnel! t"…, finish: true}}',
     )
   })
 
   it("previews a binary payload as hex and an empty one as 0B", () => {
-    expect(stringify(responseChunk(new Uint8Array([0x00, 0xff, 0x10]).buffer))).toContain(
+    expect(stringify(responseChunk(new Uint8Array([0x00, 0xff, 0x10]).buffer), V3)).toContain(
       "body: 3B 00ff10,",
     )
-    expect(stringify(responseChunk(new ArrayBuffer(0)))).toContain("body: 0B,")
+    expect(stringify(responseChunk(new ArrayBuffer(0)), V3)).toContain("body: 0B,")
   })
 
   it("writes 64-bit integers with an n suffix, down to the i64 minimum", () => {
@@ -125,11 +128,11 @@ describe("stringify", () => {
       tag: "ToServerAckCommands",
       val: { lastCommandIdx: -0x8000_0000_0000_0000n },
     }
-    expect(stringify(ack)).toBe("ToServerAckCommands{lastCommandIdx: -9223372036854775808n}")
+    expect(stringify(ack, V3)).toBe("ToServerAckCommands{lastCommandIdx: -9223372036854775808n}")
   })
 
   it("names a void member by its type", () => {
-    expect(stringify({ tag: "ToClientClose", val: null })).toBe("ToClientClose")
+    expect(stringify({ tag: "ToClientClose", val: null }, V3)).toBe("ToClientClose")
   })
 
   it("lists map entries in order and redacts credentials, tokens and the token subprotocol", () => {
@@ -141,7 +144,7 @@ describe("stringify", () => {
       ["sec-websocket-protocol", "rivet, rivet_token.abc123"],
       ["accept", "*/*"],
     ])
-    expect(stringify(webSocketOpen(headers))).toBe(
+    expect(stringify(webSocketOpen(headers), V3)).toBe(
       "ToClientTunnelMessage{requestId: 01020304…(16), messageId: a0a1a2a3…(16), " +
         'messageKind: ToClientWebSocketOpen{actorId: "actor-1", path: "/ws", headers: {' +
         '"Authorization": "<redacted>", "cookie": "<redacted>", "Set-Cookie": "<redacted>", ' +
@@ -155,7 +158,7 @@ describe("stringify", () => {
       ["authorization", "Bearer s3cret"],
       ["sec-websocket-protocol", "rivet, rivet_token.abc123"],
     ])
-    const line = stringify(webSocketOpen(headers), { redact: false })
+    const line = stringify(webSocketOpen(headers), { ...V3, redact: false })
     expect(line).toContain('"authorization": "Bearer s3cret"')
     expect(line).toContain('"sec-websocket-protocol": "rivet, rivet_token.abc123"')
   })
@@ -209,14 +212,14 @@ describe("stringify", () => {
 
   it("cuts long maps after maxEntries and says how many it left out", () => {
     const headers = new Map(Array.from({ length: 5 }, (_, i) => [`h${i}`, `${i}`]))
-    expect(stringify(webSocketOpen(headers), { maxEntries: 2 })).toContain(
+    expect(stringify(webSocketOpen(headers), { ...V3, maxEntries: 2 })).toContain(
       'headers: {"h0": "0", "h1": "1", …(+3)}',
     )
   })
 
   it("escapes line breaks inside strings, keeping the message on one line", () => {
     const headers = new Map([["x-note", "one\ntwo\r\nthree"]])
-    expect(stringify(webSocketOpen(headers))).toContain('"x-note": "one\\ntwo\\r\\nthree"')
+    expect(stringify(webSocketOpen(headers), V3)).toContain('"x-note": "one\\ntwo\\r\\nthree"')
   })
 })
 
@@ -232,12 +235,12 @@ describe("JSON mapping", () => {
 
   it("keeps map entries in order, numeric-looking and __proto__ keys included", () => {
     const message = webSocketOpen(tricky)
-    const json = toJson(message)
+    const json = toJson(message, V3)
     expect(JSON.stringify(json)).toContain(
       '"headers":[["10","ten"],["2","two"],["__proto__","proto"],["b","bee"],["1","one"],' +
         '["constructor","ctor"]]',
     )
-    const back = fromJson(JSON.parse(JSON.stringify(json)), { type: "ToClient" })
+    const back = fromJson(JSON.parse(JSON.stringify(json)), { ...V3, type: "ToClient" })
     expect(comparable(back)).toStrictEqual(comparable(message))
     expect(v3.encodeToClient(v3.fromJsonToClient(json))).toEqual(v3.encodeToClient(message))
   })
@@ -248,16 +251,19 @@ describe("JSON mapping", () => {
     ["zero", 0n, "0"],
   ])("writes %s as a decimal string and reads it back", (_name, value, text) => {
     const ack: v3.ToServer = { tag: "ToServerAckCommands", val: { lastCommandIdx: value } }
-    expect(toJson(ack)).toStrictEqual({ tag: "ToServerAckCommands", val: { lastCommandIdx: text } })
-    expect(fromJson(JSON.parse(JSON.stringify(toJson(ack))), { type: "ToServer" })).toStrictEqual(
-      ack,
-    )
+    expect(toJson(ack, V3)).toStrictEqual({
+      tag: "ToServerAckCommands",
+      val: { lastCommandIdx: text },
+    })
+    expect(
+      fromJson(JSON.parse(JSON.stringify(toJson(ack, V3))), { ...V3, type: "ToServer" }),
+    ).toStrictEqual(ack)
   })
 
   it("writes the u64 maximum as a decimal string and reads it back", () => {
     const message = kvList(0xffff_ffff_ffff_ffffn)
-    expect(toJson(message)).toStrictEqual(kvListJson("18446744073709551615"))
-    expect(fromJson(kvListJson("18446744073709551615"), { type: "ToServer" })).toStrictEqual(
+    expect(toJson(message, V3)).toStrictEqual(kvListJson("18446744073709551615"))
+    expect(fromJson(kvListJson("18446744073709551615"), { ...V3, type: "ToServer" })).toStrictEqual(
       message,
     )
   })
@@ -432,7 +438,7 @@ function expectMappingError(json: unknown, path: string, reason: string): void {
   const root = path.split(/[.[]/)[0]!
   let error: unknown
   try {
-    fromJson(json, { version: 3, type: root })
+    fromJson(json, { ...V3, version: 3, type: root })
   } catch (caught) {
     error = caught
   }

@@ -73,6 +73,10 @@ describe("capabilities, read off each version's schema", () => {
     })
   })
 
+  it.each([4, 5, 6, 7])("v%i keeps every v3 capability, with the index in the message id", (v) => {
+    expect(capabilities(v)).toEqual(capabilities(3))
+  })
+
   it("refuse an unknown version", () => {
     expect(() => capabilities(9)).toThrow(VersionError)
   })

@@ -1,4 +1,4 @@
-import { latest, RunnerClose } from "@tunnelwire/protocol"
+import { latest, RunnerClose } from "@tunnelwire/protocol/pinned/v3"
 import type { ActorConfig, RunnerHandlers } from "./config.js"
 import type { Logger } from "./logger.js"
 import type { ActorDirectory, ActorPhase, Tunnel } from "./tunnel/tunnel.js"

@@ -1,4 +1,4 @@
-import type { latest } from "@tunnelwire/protocol"
+import type { latest } from "@tunnelwire/protocol/pinned/v3"
 
 /**
  * Events the gateway has not acknowledged yet, with their indexes. They are sent once per

@@ -5,7 +5,7 @@ import {
   type latest,
   NO_MESSAGE_INDEX,
   v2,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 
 /**
  * The runner's side of the wire for one protocol version. The runner works in the latest shape

@@ -1,4 +1,4 @@
-import type { latest } from "@tunnelwire/protocol"
+import type { latest } from "@tunnelwire/protocol/pinned/v3"
 import { toArrayBuffer } from "./tunnel/request.js"
 
 export class KvError extends Error {

@@ -1,4 +1,4 @@
-import { type latest, stringify } from "@tunnelwire/protocol"
+import { type latest, stringify } from "@tunnelwire/protocol/pinned/v3"
 
 type LogMethod = (fields: object, message?: string) => void
 

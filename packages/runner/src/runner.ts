@@ -6,7 +6,7 @@ import {
   runnerConnectUrl,
   runnerSubprotocols,
   withoutRayId,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import { ActorHost } from "./actors.js"
 import { type ResolvedConfig, type RunnerConfig, resolveConfig } from "./config.js"
 import { RunnerConnection } from "./connection.js"

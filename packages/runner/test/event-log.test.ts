@@ -1,4 +1,4 @@
-import type { latest } from "@tunnelwire/protocol"
+import type { latest } from "@tunnelwire/protocol/pinned/v3"
 import { describe, expect, it } from "vitest"
 import { EventLog } from "../src/event-log.js"
 

@@ -1,4 +1,4 @@
-import { capabilities, idKey, newId, RunnerClose, v2 } from "@tunnelwire/protocol"
+import { capabilities, idKey, newId, RunnerClose, v2 } from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import {
   createMemoryHibernationStore,

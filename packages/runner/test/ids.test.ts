@@ -1,4 +1,4 @@
-import { idKey, isRfc4122v4, LATEST_VERSION } from "@tunnelwire/protocol"
+import { idKey, isRfc4122v4, LATEST_VERSION } from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, describe, expect, it } from "vitest"
 import type { Runner } from "../src/index.js"
 import { FakeGateway } from "./support/fake-gateway.js"

@@ -4,7 +4,7 @@ import {
   RIVET_SUBPROTOCOL,
   RUNNER_CONNECT_PATH,
   TOKEN_SUBPROTOCOL_PREFIX,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { Runner } from "../src/index.js"
 import { FakeGateway } from "./support/fake-gateway.js"

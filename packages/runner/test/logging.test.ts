@@ -1,4 +1,4 @@
-import { REDACTED } from "@tunnelwire/protocol"
+import { REDACTED } from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import type { Logger } from "../src/index.js"
 import { FakeGateway } from "./support/fake-gateway.js"

@@ -4,7 +4,7 @@ import {
   RunnerConnectionClose,
   runnerConnectUrl,
   runnerSubprotocols,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, describe, expect, it } from "vitest"
 import { RunnerConnection } from "../src/connection.js"
 import { silentLogger } from "../src/index.js"

@@ -1,4 +1,4 @@
-import { idKey, newId } from "@tunnelwire/protocol"
+import { idKey, newId } from "@tunnelwire/protocol/pinned/v3"
 import { describe, expect, it } from "vitest"
 import { createMemoryHibernationStore, type HibernatingSocket } from "../src/index.js"
 import { planRestore } from "../src/tunnel/hibernation.js"

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { idKey, RUNNER_SHUTDOWN_REASON, RunnerClose } from "@tunnelwire/protocol"
+import { idKey, RUNNER_SHUTDOWN_REASON, RunnerClose } from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import type { Runner } from "../src/index.js"
 import { FakeGateway } from "./support/fake-gateway.js"

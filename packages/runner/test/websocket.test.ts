@@ -1,4 +1,4 @@
-import { capabilities, idKey, RunnerClose, v2 } from "@tunnelwire/protocol"
+import { capabilities, idKey, RunnerClose, v2 } from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { Runner, TunnelWebSocket } from "../src/index.js"
 import { FakeGateway, tunnel } from "./support/fake-gateway.js"

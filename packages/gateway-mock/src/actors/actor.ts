@@ -1,4 +1,4 @@
-import { capabilities, latest } from "@tunnelwire/protocol"
+import { capabilities, latest } from "@tunnelwire/protocol/pinned/v3"
 import type { RunnerConnection } from "../runners/runner-connection.js"
 import type { Tap } from "../tap/tap.js"
 import { KvStore } from "./kv-store.js"

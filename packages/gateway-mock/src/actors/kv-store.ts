@@ -1,4 +1,4 @@
-import type { latest } from "@tunnelwire/protocol"
+import type { latest } from "@tunnelwire/protocol/pinned/v3"
 
 interface Stored {
   readonly key: Uint8Array

@@ -1,4 +1,4 @@
-import { ID_LENGTH, newId } from "@tunnelwire/protocol"
+import { ID_LENGTH, newId } from "@tunnelwire/protocol/pinned/v3"
 
 /** Bytes 0–5 count; bytes 6–15 (which hold the UUID version and variant) name the connection. */
 const SEQ_LENGTH = 6

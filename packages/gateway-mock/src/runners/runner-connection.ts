@@ -10,7 +10,7 @@ import {
   type latest,
   RunnerConnectionClose,
   type RunnerConnectParams,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import type { RawData, WebSocket } from "ws"
 import { isOverdue } from "../ack-age.js"
 import type { ResolvedOptions } from "../options.js"

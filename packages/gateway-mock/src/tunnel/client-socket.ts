@@ -10,7 +10,7 @@ import {
   numbersMessages,
   redactPath,
   withRayId,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import type { RawData, WebSocket } from "ws"
 import { type Actor, type ActorSocket, ActorUnavailableError } from "../actors/actor.js"
 import { newRayId } from "../ray-id.js"

@@ -1,4 +1,4 @@
-import { clientCloseFor, closeFrameProblem, GatewayClose, withRayId } from "@tunnelwire/protocol"
+import { clientCloseFor, closeFrameProblem, GatewayClose, withRayId } from "@tunnelwire/protocol/pinned/v3"
 
 export interface ClientClose {
   readonly code: number

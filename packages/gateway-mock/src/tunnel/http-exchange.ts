@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import { idKey, type latest, newId, redactPath } from "@tunnelwire/protocol"
+import { idKey, type latest, newId, redactPath } from "@tunnelwire/protocol/pinned/v3"
 import { type Actor, type ActorExchange, ActorUnavailableError } from "../actors/actor.js"
 import { newRayId } from "../ray-id.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"

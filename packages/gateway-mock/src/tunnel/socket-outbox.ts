@@ -1,4 +1,4 @@
-import { isNewerIndex, nextIndex } from "@tunnelwire/protocol"
+import { isNewerIndex, nextIndex } from "@tunnelwire/protocol/pinned/v3"
 
 export interface OutboxEntry {
   readonly index: number

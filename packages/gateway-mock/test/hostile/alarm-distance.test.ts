@@ -1,6 +1,6 @@
 // #14 item 9: an alarm set further ahead than setTimeout can wait (2^31-1 ms, 24.8 days) fires at
 // its time, not at once. Fake timers stand in for the months.
-import { LATEST_VERSION, type latest } from "@tunnelwire/protocol"
+import { LATEST_VERSION, type latest } from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { Actor, type ActorHost } from "../../src/actors/actor.js"
 import type { RunnerConnection } from "../../src/runners/runner-connection.js"

@@ -1,6 +1,6 @@
 // #14 item 10: what a peer sends is bounded. A client message or runner frame over its limit
 // closes that one socket with 1009 before the gateway holds it, and everything else carries on.
-import { CloseCode, LATEST_VERSION } from "@tunnelwire/protocol"
+import { CloseCode, LATEST_VERSION } from "@tunnelwire/protocol/pinned/v3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startGateway } from "../../src/index.js"
 import { gatewaySocketUrl, TestClient } from "../support/client.js"

@@ -1,7 +1,7 @@
 // #14 item 1, at scale: 10,000 random paths, query strings, methods, header names and values, over
 // HTTP and WebSocket upgrades, against a gateway in its own process. Every request gets a sane
 // answer, and afterwards the process is alive and serving. FUZZ_SEED replays a run.
-import { LATEST_VERSION } from "@tunnelwire/protocol"
+import { LATEST_VERSION } from "@tunnelwire/protocol/pinned/v3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { gatewaySocketUrl, TestClient } from "../support/client.js"
 import { RawRunner } from "../support/raw-runner.js"

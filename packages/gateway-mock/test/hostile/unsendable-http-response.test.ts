@@ -1,6 +1,6 @@
 // #14 item 3: a runner's response that HTTP/1.1 cannot carry becomes a 502 for the client and a
 // fault on the tap, and the runner is told to stop; the gateway process survives it.
-import { LATEST_VERSION } from "@tunnelwire/protocol"
+import { LATEST_VERSION } from "@tunnelwire/protocol/pinned/v3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RawHttpResponse, RawRunner } from "../support/raw-runner.js"
 import {

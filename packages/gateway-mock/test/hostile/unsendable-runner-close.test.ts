@@ -1,6 +1,6 @@
 // #14 item 2: an actor's close that no WebSocket close frame can carry becomes the gateway's own
 // error close for the client and a fault on the tap; the gateway process survives it.
-import { GatewayClose, LATEST_VERSION, withoutRayId } from "@tunnelwire/protocol"
+import { GatewayClose, LATEST_VERSION, withoutRayId } from "@tunnelwire/protocol/pinned/v3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { gatewaySocketUrl, TestClient } from "../support/client.js"
 import { RawRunner } from "../support/raw-runner.js"

@@ -1,6 +1,6 @@
 // #14 item 12, gateway side: every id the gateway mints is an RFC 4122 version-4 UUID, because
 // Rivet's runner refuses anything else on the first tunnel message.
-import { isRfc4122v4, LATEST_VERSION, type latest } from "@tunnelwire/protocol"
+import { isRfc4122v4, LATEST_VERSION, type latest } from "@tunnelwire/protocol/pinned/v3"
 import { describe, expect, it } from "vitest"
 import { MessageIds } from "../../src/runners/message-ids.js"
 import { useGateway } from "../support/fixture.js"

@@ -11,7 +11,7 @@ import {
   RunnerClose,
   runnerConnectUrl,
   runnerSubprotocols,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import { WebSocket } from "ws"
 
 /** What an actor keeps about a hibernatable socket; shared between runner instances. */

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util"
-import { stringify, toJson, VersionError } from "@tunnelwire/protocol"
+import { stringify, toJson, VersionError } from "@tunnelwire/protocol/pinned/v3"
 import { fileErrorText } from "../file-error.js"
 import type { InspectIo } from "../inspect-io.js"
 import { decodeFrame } from "./decode-frame.js"

@@ -5,7 +5,7 @@ import {
   readEmbeddedVersion,
   rootTypesByVersion,
   schemaOf,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 
 export interface FrameRequest {
   readonly bytes: Uint8Array

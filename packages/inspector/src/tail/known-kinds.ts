@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSIONS, schemas } from "@tunnelwire/protocol"
+import { PROTOCOL_VERSIONS, schemas } from "@tunnelwire/protocol/pinned/v3"
 import { EVENT_TYPES } from "../../web/tap-filter.js"
 import type { ActorEvent, RequestEvent, RunnerEvent, SocketEvent } from "../tap/tap-event.js"
 

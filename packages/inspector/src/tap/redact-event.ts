@@ -1,4 +1,4 @@
-import { isProtocolVersion, redactFrame, redactPath, stringify } from "@tunnelwire/protocol"
+import { isProtocolVersion, redactFrame, redactPath, stringify } from "@tunnelwire/protocol/pinned/v3"
 import type { TapEvent } from "./tap-event.js"
 
 /**

@@ -2,87 +2,118 @@
 import type { BytesLike } from "../runtime/bytes.js"
 import { type DowngradeOptions, MessageDropped, migrationContext, upgradeContext } from "../runtime/migration-context.js"
 import { readEmbeddedVersion, writeEmbeddedVersion } from "../embedded-version.js"
-import { VersionError } from "../runtime/errors.js"
 import { checkedVersion } from "../runtime/version-check.js"
 import * as v1 from "./v1/index.js"
 import * as v2 from "./v2/index.js"
 import * as v3 from "./v3/index.js"
+import * as v4 from "./v4/index.js"
+import * as v5 from "./v5/index.js"
+import * as v6 from "./v6/index.js"
+import * as v7 from "./v7/index.js"
 import * as m1 from "./migrations/v1-v2.js"
 import * as m2 from "./migrations/v2-v3.js"
+import * as m3 from "./migrations/v3-v4.js"
+import * as m4 from "./migrations/v4-v5.js"
+import * as m5 from "./migrations/v5-v6.js"
+import * as m6 from "./migrations/v6-v7.js"
 
-const VERSIONS = [1, 2, 3] as const
+const VERSIONS = [1, 2, 3, 4, 5, 6, 7] as const
 
 // Upgrades never depend on options: one context per step, made once.
 const UPGRADE_1_2 = upgradeContext(1, 2)
 const UPGRADE_2_3 = upgradeContext(2, 3)
+const UPGRADE_3_4 = upgradeContext(3, 4)
+const UPGRADE_4_5 = upgradeContext(4, 5)
+const UPGRADE_5_6 = upgradeContext(5, 6)
+const UPGRADE_6_7 = upgradeContext(6, 7)
 
 export interface VersionOptions {
-  /** Protocol version of the bytes: they do not say it themselves, so it has no default. */
-  readonly version: number
+  /** Protocol version of the bytes. Default: 7, the latest. */
+  readonly version?: number
 }
 
 export interface EncodeOptions extends VersionOptions, DowngradeOptions {}
-
-/**
- * The version a caller named. Bytes do not say which version wrote them, so a missing one is a
- * `VersionError`, never the latest by default (callers without types can still omit it).
- */
-function namedVersion(options: VersionOptions | undefined, fn: string): (typeof VERSIONS)[number] {
-  if (options?.version === undefined) {
-    const choices = VERSIONS.join(" | ")
-    throw new VersionError(fn + " needs the protocol version: { version: " + choices + " }")
-  }
-  return checkedVersion(options.version, VERSIONS)
-}
 
 export interface DecodedFrame<T> {
   readonly version: number
   readonly message: T
 }
 
-/** Reads a `ToServer` of any version into the v3 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServer(bytes: BytesLike, options: VersionOptions): v3.ToServer {
-  const version = namedVersion(options, "decodeToServer")
+/** Reads a `ToServer` of any version into the v7 shape. Throws `DecodeError` or `VersionError`. */
+export function decodeToServer(bytes: BytesLike, options: VersionOptions = {}): v7.ToServer {
+  const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m2.upgrade.ToServer(m1.upgrade.ToServer(v1.decodeToServer(bytes), UPGRADE_1_2), UPGRADE_2_3)
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(m4.upgrade.ToServer(m3.upgrade.ToServer(m2.upgrade.ToServer(m1.upgrade.ToServer(v1.decodeToServer(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 2:
-      return m2.upgrade.ToServer(v2.decodeToServer(bytes), UPGRADE_2_3)
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(m4.upgrade.ToServer(m3.upgrade.ToServer(m2.upgrade.ToServer(v2.decodeToServer(bytes), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 3:
-      return v3.decodeToServer(bytes)
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(m4.upgrade.ToServer(m3.upgrade.ToServer(v3.decodeToServer(bytes), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 4:
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(m4.upgrade.ToServer(v4.decodeToServer(bytes), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 5:
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(v5.decodeToServer(bytes), UPGRADE_5_6), UPGRADE_6_7)
+    case 6:
+      return m6.upgrade.ToServer(v6.decodeToServer(bytes), UPGRADE_6_7)
+    case 7:
+      return v7.decodeToServer(bytes)
   }
 }
 
-/** Upgrades a decoded `ToServer` value of version `from` to the v3 shape. */
-export function upgradeToServer(message: v1.ToServer, from: 1): v3.ToServer
-export function upgradeToServer(message: v2.ToServer, from: 2): v3.ToServer
-export function upgradeToServer(message: v3.ToServer, from: 3): v3.ToServer
-export function upgradeToServer(message: v1.ToServer | v2.ToServer | v3.ToServer, from: number): v3.ToServer {
+/** Upgrades a decoded `ToServer` value of version `from` to the v7 shape. */
+export function upgradeToServer(message: v1.ToServer, from: 1): v7.ToServer
+export function upgradeToServer(message: v2.ToServer, from: 2): v7.ToServer
+export function upgradeToServer(message: v3.ToServer, from: 3): v7.ToServer
+export function upgradeToServer(message: v4.ToServer, from: 4): v7.ToServer
+export function upgradeToServer(message: v5.ToServer, from: 5): v7.ToServer
+export function upgradeToServer(message: v6.ToServer, from: 6): v7.ToServer
+export function upgradeToServer(message: v7.ToServer, from: 7): v7.ToServer
+export function upgradeToServer(message: v1.ToServer | v2.ToServer | v3.ToServer | v4.ToServer | v5.ToServer | v6.ToServer | v7.ToServer, from: number): v7.ToServer {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m2.upgrade.ToServer(m1.upgrade.ToServer(message as v1.ToServer, UPGRADE_1_2), UPGRADE_2_3)
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(m4.upgrade.ToServer(m3.upgrade.ToServer(m2.upgrade.ToServer(m1.upgrade.ToServer(message as v1.ToServer, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 2:
-      return m2.upgrade.ToServer(message as v2.ToServer, UPGRADE_2_3)
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(m4.upgrade.ToServer(m3.upgrade.ToServer(m2.upgrade.ToServer(message as v2.ToServer, UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 3:
-      return message as v3.ToServer
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(m4.upgrade.ToServer(m3.upgrade.ToServer(message as v3.ToServer, UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 4:
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(m4.upgrade.ToServer(message as v4.ToServer, UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 5:
+      return m6.upgrade.ToServer(m5.upgrade.ToServer(message as v5.ToServer, UPGRADE_5_6), UPGRADE_6_7)
+    case 6:
+      return m6.upgrade.ToServer(message as v6.ToServer, UPGRADE_6_7)
+    case 7:
+      return message as v7.ToServer
   }
 }
 
 /**
- * Downgrades a v3 `ToServer` to version `to`. A loss of meaning throws `DowngradeError`,
+ * Downgrades a v7 `ToServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServer(message: v3.ToServer, to: 1, options?: DowngradeOptions): v1.ToServer | null
-export function downgradeToServer(message: v3.ToServer, to: 2, options?: DowngradeOptions): v2.ToServer | null
-export function downgradeToServer(message: v3.ToServer, to: 3, options?: DowngradeOptions): v3.ToServer | null
-export function downgradeToServer(message: v3.ToServer, to: number, options: DowngradeOptions = {}): v1.ToServer | v2.ToServer | v3.ToServer | null {
+export function downgradeToServer(message: v7.ToServer, to: 1, options?: EncodeOptions): v1.ToServer | null
+export function downgradeToServer(message: v7.ToServer, to: 2, options?: EncodeOptions): v2.ToServer | null
+export function downgradeToServer(message: v7.ToServer, to: 3, options?: EncodeOptions): v3.ToServer | null
+export function downgradeToServer(message: v7.ToServer, to: 4, options?: EncodeOptions): v4.ToServer | null
+export function downgradeToServer(message: v7.ToServer, to: 5, options?: EncodeOptions): v5.ToServer | null
+export function downgradeToServer(message: v7.ToServer, to: 6, options?: EncodeOptions): v6.ToServer | null
+export function downgradeToServer(message: v7.ToServer, to: 7, options?: EncodeOptions): v7.ToServer | null
+export function downgradeToServer(message: v7.ToServer, to: number, options: EncodeOptions = {}): v1.ToServer | v2.ToServer | v3.ToServer | v4.ToServer | v5.ToServer | v6.ToServer | v7.ToServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
-        return m1.downgrade.ToServer(m2.downgrade.ToServer(message, migrationContext(3, 2, options)), migrationContext(2, 1, options))
+        return m1.downgrade.ToServer(m2.downgrade.ToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
       case 2:
-        return m2.downgrade.ToServer(message, migrationContext(3, 2, options))
+        return m2.downgrade.ToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options))
       case 3:
+        return m3.downgrade.ToServer(m4.downgrade.ToServer(m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options))
+      case 4:
+        return m4.downgrade.ToServer(m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options))
+      case 5:
+        return m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options))
+      case 6:
+        return m6.downgrade.ToServer(message, migrationContext(7, 6, options))
+      case 7:
         return message
     }
   } catch (error) {
@@ -92,22 +123,30 @@ export function downgradeToServer(message: v3.ToServer, to: number, options: Dow
 }
 
 /**
- * Writes a v3 `ToServer` as the bytes of `options.version`.
+ * Writes a v7 `ToServer` as the bytes of `options.version` (default 7).
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServer(message: v3.ToServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToServer(message: v3.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServer(message: v3.ToServer, options: EncodeOptions): Uint8Array | null {
-  const version = namedVersion(options, "encodeToServer")
+export function encodeToServer(message: v7.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServer(message: v7.ToServer, options: EncodeOptions): Uint8Array | null
+export function encodeToServer(message: v7.ToServer, options: EncodeOptions = {}): Uint8Array | null {
+  const version = checkedVersion(options.version, VERSIONS)
   try {
     switch (version) {
       case 1:
-        return v1.encodeToServer(m1.downgrade.ToServer(m2.downgrade.ToServer(message, migrationContext(3, 2, options)), migrationContext(2, 1, options)))
+        return v1.encodeToServer(m1.downgrade.ToServer(m2.downgrade.ToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
       case 2:
-        return v2.encodeToServer(m2.downgrade.ToServer(message, migrationContext(3, 2, options)))
+        return v2.encodeToServer(m2.downgrade.ToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)))
       case 3:
-        return v3.encodeToServer(message)
+        return v3.encodeToServer(m3.downgrade.ToServer(m4.downgrade.ToServer(m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)))
+      case 4:
+        return v4.encodeToServer(m4.downgrade.ToServer(m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)))
+      case 5:
+        return v5.encodeToServer(m5.downgrade.ToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)))
+      case 6:
+        return v6.encodeToServer(m6.downgrade.ToServer(message, migrationContext(7, 6, options)))
+      case 7:
+        return v7.encodeToServer(message)
     }
   } catch (error) {
     if (error instanceof MessageDropped) return null
@@ -115,64 +154,96 @@ export function encodeToServer(message: v3.ToServer, options: EncodeOptions): Ui
   }
 }
 
-/** Reads an embedded-version frame (u16 LE version, then payload) of `ToServer` into the v3 shape. */
-export function decodeToServerFrame(frame: BytesLike): DecodedFrame<v3.ToServer> {
+/** Reads an embedded-version frame (u16 LE version, then payload) of `ToServer` into the v7 shape. */
+export function decodeToServerFrame(frame: BytesLike): DecodedFrame<v7.ToServer> {
   const { version, payload } = readEmbeddedVersion(frame)
   return { version, message: decodeToServer(payload, { version }) }
 }
 
-/** Writes a v3 `ToServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerFrame(message: v3.ToServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToServerFrame(message: v3.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerFrame(message: v3.ToServer, options: EncodeOptions): Uint8Array | null {
-  const version = namedVersion(options, "encodeToServerFrame")
+/** Writes a v7 `ToServer` as an embedded-version frame of `options.version`. */
+export function encodeToServerFrame(message: v7.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerFrame(message: v7.ToServer, options: EncodeOptions): Uint8Array | null
+export function encodeToServerFrame(message: v7.ToServer, options: EncodeOptions = {}): Uint8Array | null {
+  const version = checkedVersion(options.version, VERSIONS)
   const payload = encodeToServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
-/** Reads a `ToClient` of any version into the v3 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToClient(bytes: BytesLike, options: VersionOptions): v3.ToClient {
-  const version = namedVersion(options, "decodeToClient")
+/** Reads a `ToClient` of any version into the v7 shape. Throws `DecodeError` or `VersionError`. */
+export function decodeToClient(bytes: BytesLike, options: VersionOptions = {}): v7.ToClient {
+  const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m2.upgrade.ToClient(m1.upgrade.ToClient(v1.decodeToClient(bytes), UPGRADE_1_2), UPGRADE_2_3)
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(m4.upgrade.ToClient(m3.upgrade.ToClient(m2.upgrade.ToClient(m1.upgrade.ToClient(v1.decodeToClient(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 2:
-      return m2.upgrade.ToClient(v2.decodeToClient(bytes), UPGRADE_2_3)
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(m4.upgrade.ToClient(m3.upgrade.ToClient(m2.upgrade.ToClient(v2.decodeToClient(bytes), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 3:
-      return v3.decodeToClient(bytes)
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(m4.upgrade.ToClient(m3.upgrade.ToClient(v3.decodeToClient(bytes), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 4:
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(m4.upgrade.ToClient(v4.decodeToClient(bytes), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 5:
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(v5.decodeToClient(bytes), UPGRADE_5_6), UPGRADE_6_7)
+    case 6:
+      return m6.upgrade.ToClient(v6.decodeToClient(bytes), UPGRADE_6_7)
+    case 7:
+      return v7.decodeToClient(bytes)
   }
 }
 
-/** Upgrades a decoded `ToClient` value of version `from` to the v3 shape. */
-export function upgradeToClient(message: v1.ToClient, from: 1): v3.ToClient
-export function upgradeToClient(message: v2.ToClient, from: 2): v3.ToClient
-export function upgradeToClient(message: v3.ToClient, from: 3): v3.ToClient
-export function upgradeToClient(message: v1.ToClient | v2.ToClient | v3.ToClient, from: number): v3.ToClient {
+/** Upgrades a decoded `ToClient` value of version `from` to the v7 shape. */
+export function upgradeToClient(message: v1.ToClient, from: 1): v7.ToClient
+export function upgradeToClient(message: v2.ToClient, from: 2): v7.ToClient
+export function upgradeToClient(message: v3.ToClient, from: 3): v7.ToClient
+export function upgradeToClient(message: v4.ToClient, from: 4): v7.ToClient
+export function upgradeToClient(message: v5.ToClient, from: 5): v7.ToClient
+export function upgradeToClient(message: v6.ToClient, from: 6): v7.ToClient
+export function upgradeToClient(message: v7.ToClient, from: 7): v7.ToClient
+export function upgradeToClient(message: v1.ToClient | v2.ToClient | v3.ToClient | v4.ToClient | v5.ToClient | v6.ToClient | v7.ToClient, from: number): v7.ToClient {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m2.upgrade.ToClient(m1.upgrade.ToClient(message as v1.ToClient, UPGRADE_1_2), UPGRADE_2_3)
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(m4.upgrade.ToClient(m3.upgrade.ToClient(m2.upgrade.ToClient(m1.upgrade.ToClient(message as v1.ToClient, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 2:
-      return m2.upgrade.ToClient(message as v2.ToClient, UPGRADE_2_3)
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(m4.upgrade.ToClient(m3.upgrade.ToClient(m2.upgrade.ToClient(message as v2.ToClient, UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 3:
-      return message as v3.ToClient
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(m4.upgrade.ToClient(m3.upgrade.ToClient(message as v3.ToClient, UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 4:
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(m4.upgrade.ToClient(message as v4.ToClient, UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 5:
+      return m6.upgrade.ToClient(m5.upgrade.ToClient(message as v5.ToClient, UPGRADE_5_6), UPGRADE_6_7)
+    case 6:
+      return m6.upgrade.ToClient(message as v6.ToClient, UPGRADE_6_7)
+    case 7:
+      return message as v7.ToClient
   }
 }
 
 /**
- * Downgrades a v3 `ToClient` to version `to`. A loss of meaning throws `DowngradeError`,
+ * Downgrades a v7 `ToClient` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToClient(message: v3.ToClient, to: 1, options?: DowngradeOptions): v1.ToClient | null
-export function downgradeToClient(message: v3.ToClient, to: 2, options?: DowngradeOptions): v2.ToClient | null
-export function downgradeToClient(message: v3.ToClient, to: 3, options?: DowngradeOptions): v3.ToClient | null
-export function downgradeToClient(message: v3.ToClient, to: number, options: DowngradeOptions = {}): v1.ToClient | v2.ToClient | v3.ToClient | null {
+export function downgradeToClient(message: v7.ToClient, to: 1, options?: EncodeOptions): v1.ToClient | null
+export function downgradeToClient(message: v7.ToClient, to: 2, options?: EncodeOptions): v2.ToClient | null
+export function downgradeToClient(message: v7.ToClient, to: 3, options?: EncodeOptions): v3.ToClient | null
+export function downgradeToClient(message: v7.ToClient, to: 4, options?: EncodeOptions): v4.ToClient | null
+export function downgradeToClient(message: v7.ToClient, to: 5, options?: EncodeOptions): v5.ToClient | null
+export function downgradeToClient(message: v7.ToClient, to: 6, options?: EncodeOptions): v6.ToClient | null
+export function downgradeToClient(message: v7.ToClient, to: 7, options?: EncodeOptions): v7.ToClient | null
+export function downgradeToClient(message: v7.ToClient, to: number, options: EncodeOptions = {}): v1.ToClient | v2.ToClient | v3.ToClient | v4.ToClient | v5.ToClient | v6.ToClient | v7.ToClient | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
-        return m1.downgrade.ToClient(m2.downgrade.ToClient(message, migrationContext(3, 2, options)), migrationContext(2, 1, options))
+        return m1.downgrade.ToClient(m2.downgrade.ToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
       case 2:
-        return m2.downgrade.ToClient(message, migrationContext(3, 2, options))
+        return m2.downgrade.ToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options))
       case 3:
+        return m3.downgrade.ToClient(m4.downgrade.ToClient(m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options))
+      case 4:
+        return m4.downgrade.ToClient(m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options))
+      case 5:
+        return m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options))
+      case 6:
+        return m6.downgrade.ToClient(message, migrationContext(7, 6, options))
+      case 7:
         return message
     }
   } catch (error) {
@@ -182,22 +253,30 @@ export function downgradeToClient(message: v3.ToClient, to: number, options: Dow
 }
 
 /**
- * Writes a v3 `ToClient` as the bytes of `options.version`.
+ * Writes a v7 `ToClient` as the bytes of `options.version` (default 7).
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToClient(message: v3.ToClient, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToClient(message: v3.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClient(message: v3.ToClient, options: EncodeOptions): Uint8Array | null {
-  const version = namedVersion(options, "encodeToClient")
+export function encodeToClient(message: v7.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClient(message: v7.ToClient, options: EncodeOptions): Uint8Array | null
+export function encodeToClient(message: v7.ToClient, options: EncodeOptions = {}): Uint8Array | null {
+  const version = checkedVersion(options.version, VERSIONS)
   try {
     switch (version) {
       case 1:
-        return v1.encodeToClient(m1.downgrade.ToClient(m2.downgrade.ToClient(message, migrationContext(3, 2, options)), migrationContext(2, 1, options)))
+        return v1.encodeToClient(m1.downgrade.ToClient(m2.downgrade.ToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
       case 2:
-        return v2.encodeToClient(m2.downgrade.ToClient(message, migrationContext(3, 2, options)))
+        return v2.encodeToClient(m2.downgrade.ToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)))
       case 3:
-        return v3.encodeToClient(message)
+        return v3.encodeToClient(m3.downgrade.ToClient(m4.downgrade.ToClient(m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)))
+      case 4:
+        return v4.encodeToClient(m4.downgrade.ToClient(m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)))
+      case 5:
+        return v5.encodeToClient(m5.downgrade.ToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)))
+      case 6:
+        return v6.encodeToClient(m6.downgrade.ToClient(message, migrationContext(7, 6, options)))
+      case 7:
+        return v7.encodeToClient(message)
     }
   } catch (error) {
     if (error instanceof MessageDropped) return null
@@ -205,64 +284,96 @@ export function encodeToClient(message: v3.ToClient, options: EncodeOptions): Ui
   }
 }
 
-/** Reads an embedded-version frame (u16 LE version, then payload) of `ToClient` into the v3 shape. */
-export function decodeToClientFrame(frame: BytesLike): DecodedFrame<v3.ToClient> {
+/** Reads an embedded-version frame (u16 LE version, then payload) of `ToClient` into the v7 shape. */
+export function decodeToClientFrame(frame: BytesLike): DecodedFrame<v7.ToClient> {
   const { version, payload } = readEmbeddedVersion(frame)
   return { version, message: decodeToClient(payload, { version }) }
 }
 
-/** Writes a v3 `ToClient` as an embedded-version frame of `options.version`. */
-export function encodeToClientFrame(message: v3.ToClient, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToClientFrame(message: v3.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClientFrame(message: v3.ToClient, options: EncodeOptions): Uint8Array | null {
-  const version = namedVersion(options, "encodeToClientFrame")
+/** Writes a v7 `ToClient` as an embedded-version frame of `options.version`. */
+export function encodeToClientFrame(message: v7.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClientFrame(message: v7.ToClient, options: EncodeOptions): Uint8Array | null
+export function encodeToClientFrame(message: v7.ToClient, options: EncodeOptions = {}): Uint8Array | null {
+  const version = checkedVersion(options.version, VERSIONS)
   const payload = encodeToClient(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
-/** Reads a `ToGateway` of any version into the v3 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToGateway(bytes: BytesLike, options: VersionOptions): v3.ToGateway {
-  const version = namedVersion(options, "decodeToGateway")
+/** Reads a `ToGateway` of any version into the v7 shape. Throws `DecodeError` or `VersionError`. */
+export function decodeToGateway(bytes: BytesLike, options: VersionOptions = {}): v7.ToGateway {
+  const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m2.upgrade.ToGateway(m1.upgrade.ToGateway(v1.decodeToGateway(bytes), UPGRADE_1_2), UPGRADE_2_3)
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(m4.upgrade.ToGateway(m3.upgrade.ToGateway(m2.upgrade.ToGateway(m1.upgrade.ToGateway(v1.decodeToGateway(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 2:
-      return m2.upgrade.ToGateway(v2.decodeToGateway(bytes), UPGRADE_2_3)
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(m4.upgrade.ToGateway(m3.upgrade.ToGateway(m2.upgrade.ToGateway(v2.decodeToGateway(bytes), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 3:
-      return v3.decodeToGateway(bytes)
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(m4.upgrade.ToGateway(m3.upgrade.ToGateway(v3.decodeToGateway(bytes), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 4:
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(m4.upgrade.ToGateway(v4.decodeToGateway(bytes), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 5:
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(v5.decodeToGateway(bytes), UPGRADE_5_6), UPGRADE_6_7)
+    case 6:
+      return m6.upgrade.ToGateway(v6.decodeToGateway(bytes), UPGRADE_6_7)
+    case 7:
+      return v7.decodeToGateway(bytes)
   }
 }
 
-/** Upgrades a decoded `ToGateway` value of version `from` to the v3 shape. */
-export function upgradeToGateway(message: v1.ToGateway, from: 1): v3.ToGateway
-export function upgradeToGateway(message: v2.ToGateway, from: 2): v3.ToGateway
-export function upgradeToGateway(message: v3.ToGateway, from: 3): v3.ToGateway
-export function upgradeToGateway(message: v1.ToGateway | v2.ToGateway | v3.ToGateway, from: number): v3.ToGateway {
+/** Upgrades a decoded `ToGateway` value of version `from` to the v7 shape. */
+export function upgradeToGateway(message: v1.ToGateway, from: 1): v7.ToGateway
+export function upgradeToGateway(message: v2.ToGateway, from: 2): v7.ToGateway
+export function upgradeToGateway(message: v3.ToGateway, from: 3): v7.ToGateway
+export function upgradeToGateway(message: v4.ToGateway, from: 4): v7.ToGateway
+export function upgradeToGateway(message: v5.ToGateway, from: 5): v7.ToGateway
+export function upgradeToGateway(message: v6.ToGateway, from: 6): v7.ToGateway
+export function upgradeToGateway(message: v7.ToGateway, from: 7): v7.ToGateway
+export function upgradeToGateway(message: v1.ToGateway | v2.ToGateway | v3.ToGateway | v4.ToGateway | v5.ToGateway | v6.ToGateway | v7.ToGateway, from: number): v7.ToGateway {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m2.upgrade.ToGateway(m1.upgrade.ToGateway(message as v1.ToGateway, UPGRADE_1_2), UPGRADE_2_3)
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(m4.upgrade.ToGateway(m3.upgrade.ToGateway(m2.upgrade.ToGateway(m1.upgrade.ToGateway(message as v1.ToGateway, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 2:
-      return m2.upgrade.ToGateway(message as v2.ToGateway, UPGRADE_2_3)
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(m4.upgrade.ToGateway(m3.upgrade.ToGateway(m2.upgrade.ToGateway(message as v2.ToGateway, UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 3:
-      return message as v3.ToGateway
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(m4.upgrade.ToGateway(m3.upgrade.ToGateway(message as v3.ToGateway, UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 4:
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(m4.upgrade.ToGateway(message as v4.ToGateway, UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 5:
+      return m6.upgrade.ToGateway(m5.upgrade.ToGateway(message as v5.ToGateway, UPGRADE_5_6), UPGRADE_6_7)
+    case 6:
+      return m6.upgrade.ToGateway(message as v6.ToGateway, UPGRADE_6_7)
+    case 7:
+      return message as v7.ToGateway
   }
 }
 
 /**
- * Downgrades a v3 `ToGateway` to version `to`. A loss of meaning throws `DowngradeError`,
+ * Downgrades a v7 `ToGateway` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToGateway(message: v3.ToGateway, to: 1, options?: DowngradeOptions): v1.ToGateway | null
-export function downgradeToGateway(message: v3.ToGateway, to: 2, options?: DowngradeOptions): v2.ToGateway | null
-export function downgradeToGateway(message: v3.ToGateway, to: 3, options?: DowngradeOptions): v3.ToGateway | null
-export function downgradeToGateway(message: v3.ToGateway, to: number, options: DowngradeOptions = {}): v1.ToGateway | v2.ToGateway | v3.ToGateway | null {
+export function downgradeToGateway(message: v7.ToGateway, to: 1, options?: EncodeOptions): v1.ToGateway | null
+export function downgradeToGateway(message: v7.ToGateway, to: 2, options?: EncodeOptions): v2.ToGateway | null
+export function downgradeToGateway(message: v7.ToGateway, to: 3, options?: EncodeOptions): v3.ToGateway | null
+export function downgradeToGateway(message: v7.ToGateway, to: 4, options?: EncodeOptions): v4.ToGateway | null
+export function downgradeToGateway(message: v7.ToGateway, to: 5, options?: EncodeOptions): v5.ToGateway | null
+export function downgradeToGateway(message: v7.ToGateway, to: 6, options?: EncodeOptions): v6.ToGateway | null
+export function downgradeToGateway(message: v7.ToGateway, to: 7, options?: EncodeOptions): v7.ToGateway | null
+export function downgradeToGateway(message: v7.ToGateway, to: number, options: EncodeOptions = {}): v1.ToGateway | v2.ToGateway | v3.ToGateway | v4.ToGateway | v5.ToGateway | v6.ToGateway | v7.ToGateway | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
-        return m1.downgrade.ToGateway(m2.downgrade.ToGateway(message, migrationContext(3, 2, options)), migrationContext(2, 1, options))
+        return m1.downgrade.ToGateway(m2.downgrade.ToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
       case 2:
-        return m2.downgrade.ToGateway(message, migrationContext(3, 2, options))
+        return m2.downgrade.ToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options))
       case 3:
+        return m3.downgrade.ToGateway(m4.downgrade.ToGateway(m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options))
+      case 4:
+        return m4.downgrade.ToGateway(m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options))
+      case 5:
+        return m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options))
+      case 6:
+        return m6.downgrade.ToGateway(message, migrationContext(7, 6, options))
+      case 7:
         return message
     }
   } catch (error) {
@@ -272,22 +383,30 @@ export function downgradeToGateway(message: v3.ToGateway, to: number, options: D
 }
 
 /**
- * Writes a v3 `ToGateway` as the bytes of `options.version`.
+ * Writes a v7 `ToGateway` as the bytes of `options.version` (default 7).
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToGateway(message: v3.ToGateway, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToGateway(message: v3.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGateway(message: v3.ToGateway, options: EncodeOptions): Uint8Array | null {
-  const version = namedVersion(options, "encodeToGateway")
+export function encodeToGateway(message: v7.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGateway(message: v7.ToGateway, options: EncodeOptions): Uint8Array | null
+export function encodeToGateway(message: v7.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
+  const version = checkedVersion(options.version, VERSIONS)
   try {
     switch (version) {
       case 1:
-        return v1.encodeToGateway(m1.downgrade.ToGateway(m2.downgrade.ToGateway(message, migrationContext(3, 2, options)), migrationContext(2, 1, options)))
+        return v1.encodeToGateway(m1.downgrade.ToGateway(m2.downgrade.ToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
       case 2:
-        return v2.encodeToGateway(m2.downgrade.ToGateway(message, migrationContext(3, 2, options)))
+        return v2.encodeToGateway(m2.downgrade.ToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)))
       case 3:
-        return v3.encodeToGateway(message)
+        return v3.encodeToGateway(m3.downgrade.ToGateway(m4.downgrade.ToGateway(m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)))
+      case 4:
+        return v4.encodeToGateway(m4.downgrade.ToGateway(m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)))
+      case 5:
+        return v5.encodeToGateway(m5.downgrade.ToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)))
+      case 6:
+        return v6.encodeToGateway(m6.downgrade.ToGateway(message, migrationContext(7, 6, options)))
+      case 7:
+        return v7.encodeToGateway(message)
     }
   } catch (error) {
     if (error instanceof MessageDropped) return null
@@ -295,64 +414,96 @@ export function encodeToGateway(message: v3.ToGateway, options: EncodeOptions): 
   }
 }
 
-/** Reads an embedded-version frame (u16 LE version, then payload) of `ToGateway` into the v3 shape. */
-export function decodeToGatewayFrame(frame: BytesLike): DecodedFrame<v3.ToGateway> {
+/** Reads an embedded-version frame (u16 LE version, then payload) of `ToGateway` into the v7 shape. */
+export function decodeToGatewayFrame(frame: BytesLike): DecodedFrame<v7.ToGateway> {
   const { version, payload } = readEmbeddedVersion(frame)
   return { version, message: decodeToGateway(payload, { version }) }
 }
 
-/** Writes a v3 `ToGateway` as an embedded-version frame of `options.version`. */
-export function encodeToGatewayFrame(message: v3.ToGateway, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToGatewayFrame(message: v3.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGatewayFrame(message: v3.ToGateway, options: EncodeOptions): Uint8Array | null {
-  const version = namedVersion(options, "encodeToGatewayFrame")
+/** Writes a v7 `ToGateway` as an embedded-version frame of `options.version`. */
+export function encodeToGatewayFrame(message: v7.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGatewayFrame(message: v7.ToGateway, options: EncodeOptions): Uint8Array | null
+export function encodeToGatewayFrame(message: v7.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
+  const version = checkedVersion(options.version, VERSIONS)
   const payload = encodeToGateway(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
-/** Reads a `ToServerlessServer` of any version into the v3 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions): v3.ToServerlessServer {
-  const version = namedVersion(options, "decodeToServerlessServer")
+/** Reads a `ToServerlessServer` of any version into the v7 shape. Throws `DecodeError` or `VersionError`. */
+export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions = {}): v7.ToServerlessServer {
+  const version = checkedVersion(options.version, VERSIONS)
   switch (version) {
     case 1:
-      return m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), UPGRADE_1_2), UPGRADE_2_3)
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 2:
-      return m2.upgrade.ToServerlessServer(v2.decodeToServerlessServer(bytes), UPGRADE_2_3)
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(v2.decodeToServerlessServer(bytes), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 3:
-      return v3.decodeToServerlessServer(bytes)
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(v3.decodeToServerlessServer(bytes), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 4:
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(m4.upgrade.ToServerlessServer(v4.decodeToServerlessServer(bytes), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 5:
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(v5.decodeToServerlessServer(bytes), UPGRADE_5_6), UPGRADE_6_7)
+    case 6:
+      return m6.upgrade.ToServerlessServer(v6.decodeToServerlessServer(bytes), UPGRADE_6_7)
+    case 7:
+      return v7.decodeToServerlessServer(bytes)
   }
 }
 
-/** Upgrades a decoded `ToServerlessServer` value of version `from` to the v3 shape. */
-export function upgradeToServerlessServer(message: v1.ToServerlessServer, from: 1): v3.ToServerlessServer
-export function upgradeToServerlessServer(message: v2.ToServerlessServer, from: 2): v3.ToServerlessServer
-export function upgradeToServerlessServer(message: v3.ToServerlessServer, from: 3): v3.ToServerlessServer
-export function upgradeToServerlessServer(message: v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer, from: number): v3.ToServerlessServer {
+/** Upgrades a decoded `ToServerlessServer` value of version `from` to the v7 shape. */
+export function upgradeToServerlessServer(message: v1.ToServerlessServer, from: 1): v7.ToServerlessServer
+export function upgradeToServerlessServer(message: v2.ToServerlessServer, from: 2): v7.ToServerlessServer
+export function upgradeToServerlessServer(message: v3.ToServerlessServer, from: 3): v7.ToServerlessServer
+export function upgradeToServerlessServer(message: v4.ToServerlessServer, from: 4): v7.ToServerlessServer
+export function upgradeToServerlessServer(message: v5.ToServerlessServer, from: 5): v7.ToServerlessServer
+export function upgradeToServerlessServer(message: v6.ToServerlessServer, from: 6): v7.ToServerlessServer
+export function upgradeToServerlessServer(message: v7.ToServerlessServer, from: 7): v7.ToServerlessServer
+export function upgradeToServerlessServer(message: v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | v4.ToServerlessServer | v5.ToServerlessServer | v6.ToServerlessServer | v7.ToServerlessServer, from: number): v7.ToServerlessServer {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(message as v1.ToServerlessServer, UPGRADE_1_2), UPGRADE_2_3)
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(message as v1.ToServerlessServer, UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 2:
-      return m2.upgrade.ToServerlessServer(message as v2.ToServerlessServer, UPGRADE_2_3)
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(message as v2.ToServerlessServer, UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
     case 3:
-      return message as v3.ToServerlessServer
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(message as v3.ToServerlessServer, UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 4:
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(m4.upgrade.ToServerlessServer(message as v4.ToServerlessServer, UPGRADE_4_5), UPGRADE_5_6), UPGRADE_6_7)
+    case 5:
+      return m6.upgrade.ToServerlessServer(m5.upgrade.ToServerlessServer(message as v5.ToServerlessServer, UPGRADE_5_6), UPGRADE_6_7)
+    case 6:
+      return m6.upgrade.ToServerlessServer(message as v6.ToServerlessServer, UPGRADE_6_7)
+    case 7:
+      return message as v7.ToServerlessServer
   }
 }
 
 /**
- * Downgrades a v3 `ToServerlessServer` to version `to`. A loss of meaning throws `DowngradeError`,
+ * Downgrades a v7 `ToServerlessServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 1, options?: DowngradeOptions): v1.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 2, options?: DowngradeOptions): v2.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 3, options?: DowngradeOptions): v3.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: number, options: DowngradeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | null {
+export function downgradeToServerlessServer(message: v7.ToServerlessServer, to: 1, options?: EncodeOptions): v1.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v7.ToServerlessServer, to: 2, options?: EncodeOptions): v2.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v7.ToServerlessServer, to: 3, options?: EncodeOptions): v3.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v7.ToServerlessServer, to: 4, options?: EncodeOptions): v4.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v7.ToServerlessServer, to: 5, options?: EncodeOptions): v5.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v7.ToServerlessServer, to: 6, options?: EncodeOptions): v6.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v7.ToServerlessServer, to: 7, options?: EncodeOptions): v7.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v7.ToServerlessServer, to: number, options: EncodeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | v4.ToServerlessServer | v5.ToServerlessServer | v6.ToServerlessServer | v7.ToServerlessServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
-        return m1.downgrade.ToServerlessServer(m2.downgrade.ToServerlessServer(message, migrationContext(3, 2, options)), migrationContext(2, 1, options))
+        return m1.downgrade.ToServerlessServer(m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options))
       case 2:
-        return m2.downgrade.ToServerlessServer(message, migrationContext(3, 2, options))
+        return m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options))
       case 3:
+        return m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options))
+      case 4:
+        return m4.downgrade.ToServerlessServer(m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options))
+      case 5:
+        return m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options))
+      case 6:
+        return m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options))
+      case 7:
         return message
     }
   } catch (error) {
@@ -362,22 +513,30 @@ export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 
 }
 
 /**
- * Writes a v3 `ToServerlessServer` as the bytes of `options.version`.
+ * Writes a v7 `ToServerlessServer` as the bytes of `options.version` (default 7).
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServerlessServer(message: v3.ToServerlessServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToServerlessServer(message: v3.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServer(message: v3.ToServerlessServer, options: EncodeOptions): Uint8Array | null {
-  const version = namedVersion(options, "encodeToServerlessServer")
+export function encodeToServerlessServer(message: v7.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServer(message: v7.ToServerlessServer, options: EncodeOptions): Uint8Array | null
+export function encodeToServerlessServer(message: v7.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
+  const version = checkedVersion(options.version, VERSIONS)
   try {
     switch (version) {
       case 1:
-        return v1.encodeToServerlessServer(m1.downgrade.ToServerlessServer(m2.downgrade.ToServerlessServer(message, migrationContext(3, 2, options)), migrationContext(2, 1, options)))
+        return v1.encodeToServerlessServer(m1.downgrade.ToServerlessServer(m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)), migrationContext(2, 1, options)))
       case 2:
-        return v2.encodeToServerlessServer(m2.downgrade.ToServerlessServer(message, migrationContext(3, 2, options)))
+        return v2.encodeToServerlessServer(m2.downgrade.ToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)), migrationContext(3, 2, options)))
       case 3:
-        return v3.encodeToServerlessServer(message)
+        return v3.encodeToServerlessServer(m3.downgrade.ToServerlessServer(m4.downgrade.ToServerlessServer(m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)), migrationContext(4, 3, options)))
+      case 4:
+        return v4.encodeToServerlessServer(m4.downgrade.ToServerlessServer(m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)), migrationContext(5, 4, options)))
+      case 5:
+        return v5.encodeToServerlessServer(m5.downgrade.ToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)), migrationContext(6, 5, options)))
+      case 6:
+        return v6.encodeToServerlessServer(m6.downgrade.ToServerlessServer(message, migrationContext(7, 6, options)))
+      case 7:
+        return v7.encodeToServerlessServer(message)
     }
   } catch (error) {
     if (error instanceof MessageDropped) return null
@@ -385,17 +544,17 @@ export function encodeToServerlessServer(message: v3.ToServerlessServer, options
   }
 }
 
-/** Reads an embedded-version frame (u16 LE version, then payload) of `ToServerlessServer` into the v3 shape. */
-export function decodeToServerlessServerFrame(frame: BytesLike): DecodedFrame<v3.ToServerlessServer> {
+/** Reads an embedded-version frame (u16 LE version, then payload) of `ToServerlessServer` into the v7 shape. */
+export function decodeToServerlessServerFrame(frame: BytesLike): DecodedFrame<v7.ToServerlessServer> {
   const { version, payload } = readEmbeddedVersion(frame)
   return { version, message: decodeToServerlessServer(payload, { version }) }
 }
 
-/** Writes a v3 `ToServerlessServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerlessServerFrame(message: v3.ToServerlessServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
-export function encodeToServerlessServerFrame(message: v3.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServerFrame(message: v3.ToServerlessServer, options: EncodeOptions): Uint8Array | null {
-  const version = namedVersion(options, "encodeToServerlessServerFrame")
+/** Writes a v7 `ToServerlessServer` as an embedded-version frame of `options.version`. */
+export function encodeToServerlessServerFrame(message: v7.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServerFrame(message: v7.ToServerlessServer, options: EncodeOptions): Uint8Array | null
+export function encodeToServerlessServerFrame(message: v7.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
+  const version = checkedVersion(options.version, VERSIONS)
   const payload = encodeToServerlessServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }

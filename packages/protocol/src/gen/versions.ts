@@ -2,17 +2,29 @@
 import { rootTypes as rootTypesV1 } from "./v1/index.js"
 import { rootTypes as rootTypesV2 } from "./v2/index.js"
 import { rootTypes as rootTypesV3 } from "./v3/index.js"
+import { rootTypes as rootTypesV4 } from "./v4/index.js"
+import { rootTypes as rootTypesV5 } from "./v5/index.js"
+import { rootTypes as rootTypesV6 } from "./v6/index.js"
+import { rootTypes as rootTypesV7 } from "./v7/index.js"
 import { schema as schemaV1 } from "./v1/schema.js"
 import { schema as schemaV2 } from "./v2/schema.js"
 import { schema as schemaV3 } from "./v3/schema.js"
+import { schema as schemaV4 } from "./v4/schema.js"
+import { schema as schemaV5 } from "./v5/schema.js"
+import { schema as schemaV6 } from "./v6/schema.js"
+import { schema as schemaV7 } from "./v7/schema.js"
 
 export * as v1 from "./v1/index.js"
 export * as v2 from "./v2/index.js"
 export * as v3 from "./v3/index.js"
-export * as latest from "./v3/index.js"
+export * as v4 from "./v4/index.js"
+export * as v5 from "./v5/index.js"
+export * as v6 from "./v6/index.js"
+export * as v7 from "./v7/index.js"
+export * as latest from "./v7/index.js"
 
-export const LATEST_VERSION = 3
-export const PROTOCOL_VERSIONS = [1, 2, 3] as const
+export const LATEST_VERSION = 7
+export const PROTOCOL_VERSIONS = [1, 2, 3, 4, 5, 6, 7] as const
 export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number]
 
 /** The schema descriptor of every version. */
@@ -20,6 +32,10 @@ export const schemas = {
   1: schemaV1,
   2: schemaV2,
   3: schemaV3,
+  4: schemaV4,
+  5: schemaV5,
+  6: schemaV6,
+  7: schemaV7,
 } as const
 
 /** The root-type codecs (`encode`, `decode`, `stringify`, `toJson`, `fromJson`) of every version. */
@@ -27,4 +43,8 @@ export const rootTypesByVersion = {
   1: rootTypesV1,
   2: rootTypesV2,
   3: rootTypesV3,
+  4: rootTypesV4,
+  5: rootTypesV5,
+  6: rootTypesV6,
+  7: rootTypesV7,
 } as const

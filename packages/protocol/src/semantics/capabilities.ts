@@ -4,7 +4,7 @@ import { schemaOf } from "../schema-registry.js"
 
 /** What a protocol version lets a runner and a gateway do, read off that version's schema. */
 export interface Capabilities {
-  /** Gateway→runner WebSocket messages carry a u16 `index` (v2+). */
+  /** Gateway→runner WebSocket messages carry a u16 index (v2+; from v4 in the message id). */
   readonly messageIndex: boolean
   /** The runner acknowledges delivered messages with `ToServerWebSocketMessageAck` (v2+). */
   readonly webSocketMessageAck: boolean
@@ -12,7 +12,7 @@ export interface Capabilities {
   readonly canHibernate: boolean
   /** The runner's close carries the hibernate flag (`retry` in v2, `hibernate` in v3). */
   readonly closeHibernateFlag: boolean
-  /** `CommandStartActor` names hibernating requests for the runner to restore (v3+). */
+  /** `CommandStartActor` names hibernating requests for the runner to restore (v3+; by id pair from v4). */
   readonly restoreHibernatingOnStart: boolean
   /** The runner's open answer reports the last message index it received (v2 only). */
   readonly lastMsgIndexOnOpen: boolean
@@ -31,14 +31,16 @@ export function capabilities(version: number): Capabilities {
   const schema = schemaOf(version)
   const has = (type: string, field: string) => structFields(schema, type).includes(field)
   const result: Capabilities = {
-    messageIndex: has("ToClientWebSocketMessage", "index"),
+    messageIndex: has("ToClientWebSocketMessage", "index") || has("MessageId", "messageIndex"),
     webSocketMessageAck: unionMembers(schema, "ToServerTunnelMessageKind").includes(
       "ToServerWebSocketMessageAck",
     ),
     canHibernate: has("ToServerWebSocketOpen", "canHibernate"),
     closeHibernateFlag:
       has("ToServerWebSocketClose", "hibernate") || has("ToServerWebSocketClose", "retry"),
-    restoreHibernatingOnStart: has("CommandStartActor", "hibernatingRequestIds"),
+    restoreHibernatingOnStart:
+      has("CommandStartActor", "hibernatingRequestIds") ||
+      has("CommandStartActor", "hibernatingRequests"),
     lastMsgIndexOnOpen: has("ToServerWebSocketOpen", "lastMsgIndex"),
   }
   cache.set(version, result)

@@ -1,10 +1,11 @@
 // Every version's fixtures bound to that version's codecs: what the update script writes and the
 // golden test checks. A new version adds its table here and its directory beside this file.
-import { v1, v2, v3 } from "../../src/index.js"
-import { type GoldenEntry, goldenEntries } from "./corpus.js"
+import { v1, v2, v3, v4, v5, v6, v7 } from "../../src/index.js"
+import { type GoldenEntry, goldenEntries, type RootCodec } from "./corpus.js"
 import { v1Fixtures } from "./fixtures-v1.js"
 import { v2Fixtures } from "./fixtures-v2.js"
 import { v3Fixtures } from "./fixtures-v3.js"
+import { v4Fixtures, v5Fixtures, v6Fixtures, v7Fixtures } from "./fixtures-v4-v7.js"
 
 export const goldenCorpus: Readonly<Partial<Record<number, readonly GoldenEntry[]>>> = {
   1: [
@@ -40,4 +41,36 @@ export const goldenCorpus: Readonly<Partial<Record<number, readonly GoldenEntry[
       v3Fixtures.ToServerlessServer,
     ),
   ],
+  4: Object.entries(v4.rootTypes).flatMap(([root, codec]) =>
+    goldenEntries(
+      4,
+      root,
+      codec as RootCodec<unknown>,
+      v4Fixtures[root as keyof typeof v4Fixtures],
+    ),
+  ),
+  5: Object.entries(v5.rootTypes).flatMap(([root, codec]) =>
+    goldenEntries(
+      5,
+      root,
+      codec as RootCodec<unknown>,
+      v5Fixtures[root as keyof typeof v5Fixtures],
+    ),
+  ),
+  6: Object.entries(v6.rootTypes).flatMap(([root, codec]) =>
+    goldenEntries(
+      6,
+      root,
+      codec as RootCodec<unknown>,
+      v6Fixtures[root as keyof typeof v6Fixtures],
+    ),
+  ),
+  7: Object.entries(v7.rootTypes).flatMap(([root, codec]) =>
+    goldenEntries(
+      7,
+      root,
+      codec as RootCodec<unknown>,
+      v7Fixtures[root as keyof typeof v7Fixtures],
+    ),
+  ),
 }

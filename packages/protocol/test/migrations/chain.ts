@@ -6,6 +6,10 @@
 
 import * as steps1to2 from "../../src/gen/migrations/v1-v2.js"
 import * as steps2to3 from "../../src/gen/migrations/v2-v3.js"
+import * as steps3to4 from "../../src/gen/migrations/v3-v4.js"
+import * as steps4to5 from "../../src/gen/migrations/v4-v5.js"
+import * as steps5to6 from "../../src/gen/migrations/v5-v6.js"
+import * as steps6to7 from "../../src/gen/migrations/v6-v7.js"
 import {
   type DowngradeOptions,
   decodeToClient,
@@ -43,10 +47,14 @@ import {
   migrationContext,
   upgradeContext,
 } from "../../src/runtime/migration-context.js"
-import type { RootName } from "../support/root-codecs.js"
 
-/** A root type of the latest version: the types the versioned API offers. */
-export type LatestRoot = RootName<typeof LATEST_VERSION>
+/**
+ * The root types every version has: the types the versioned API offers. (v4 added ToRunner and
+ * ActorCommandKeyData, engine-internal types with no v1–v3 counterpart.)
+ */
+export const SHARED_ROOTS = ["ToServer", "ToClient", "ToGateway", "ToServerlessServer"] as const
+
+export type LatestRoot = (typeof SHARED_ROOTS)[number]
 
 /**
  * The versioned API of one root type with its message types left open, so one loop drives every
@@ -126,6 +134,10 @@ interface Step {
 export const steps: Readonly<Record<number, Step>> = {
   1: { upgrade: { ...steps1to2.upgrade }, downgrade: { ...steps1to2.downgrade } },
   2: { upgrade: { ...steps2to3.upgrade }, downgrade: { ...steps2to3.downgrade } },
+  3: { upgrade: { ...steps3to4.upgrade }, downgrade: { ...steps3to4.downgrade } },
+  4: { upgrade: { ...steps4to5.upgrade }, downgrade: { ...steps4to5.downgrade } },
+  5: { upgrade: { ...steps5to6.upgrade }, downgrade: { ...steps5to6.downgrade } },
+  6: { upgrade: { ...steps6to7.upgrade }, downgrade: { ...steps6to7.downgrade } },
 }
 
 /** The generated converter of `type` in the step between `version` and `version + 1`. */
@@ -139,7 +151,7 @@ export function stepConverter(version: number, direction: keyof Step, type: stri
 
 /** `value` of version `from` as version `to` (from ≤ to); upgrades never lose anything. */
 export function upgradeBetween(root: string, value: unknown, from: number, to: number): unknown {
-  if (to === LATEST_VERSION) return versionedRootOf(root).upgrade(value, from)
+  if (to === LATEST_VERSION && isLatestRoot(root)) return versionedRootOf(root).upgrade(value, from)
   let current = value
   for (let version = from; version < to; version++) {
     current = stepConverter(version, "upgrade", root)(current, upgradeContext(version, version + 1))
@@ -158,7 +170,9 @@ export function downgradeBetween(
   to: number,
   options: DowngradeOptions = {},
 ): unknown {
-  if (from === LATEST_VERSION) return versionedRootOf(root).downgrade(value, to, options)
+  if (from === LATEST_VERSION && isLatestRoot(root)) {
+    return versionedRootOf(root).downgrade(value, to, options)
+  }
   let current = value
   try {
     for (let version = from; version > to; version--) {

@@ -3,18 +3,7 @@
 import { describe, expect, it } from "vitest"
 import * as steps1to2 from "../../src/gen/migrations/v1-v2.js"
 import * as steps2to3 from "../../src/gen/migrations/v2-v3.js"
-import {
-  decodeToClient,
-  decodeToServer,
-  downgradeToGateway,
-  downgradeToServer,
-  encodeToClient,
-  encodeToServer,
-  encodeToServerFrame,
-  v1,
-  v2,
-  v3,
-} from "../../src/index.js"
+import { v1, v2, v3 } from "../../src/index.js"
 import { migrationContext, upgradeContext } from "../../src/runtime/migration-context.js"
 import {
   bytes,
@@ -29,6 +18,15 @@ import {
   v3ToServer,
 } from "./messages.js"
 import { dropRecorder, hex, refusalOf } from "./observed.js"
+import {
+  decodeToClient,
+  decodeToServer,
+  downgradeToGateway,
+  downgradeToServer,
+  encodeToClient,
+  encodeToServer,
+  encodeToServerFrame,
+} from "./v3-shaped.js"
 
 const payload = bytes(5, 0x61)
 
@@ -244,7 +242,7 @@ describe("CommandStartActor", () => {
   })
 
   it("refuses a non-empty hibernatingRequestIds to v2, and to v1 at the same step", () => {
-    for (const version of [2, 1]) {
+    for (const version of [2, 1] as const) {
       expect(refusalOf(() => encodeToClient(v3StartActor(ids), { version }))).toEqual({
         type: "CommandStartActor",
         field: "hibernatingRequestIds",

@@ -12,6 +12,7 @@ import { comparable } from "../support/comparable.js"
 import { rootCodecOf } from "../support/root-codecs.js"
 import {
   downgradeBetween,
+  SHARED_ROOTS,
   steps,
   upgradeBetween,
   versionedRootOf,
@@ -34,12 +35,18 @@ import { arbitraryHolding, canHold } from "./planted.js"
 
 const RUNS = { numRuns: 1000 }
 
-/** Every pair of versions low < high. */
-const pairs = PROTOCOL_VERSIONS.flatMap((low, i) =>
-  PROTOCOL_VERSIONS.slice(i + 1).map((high): [ProtocolVersion, ProtocolVersion] => [low, high]),
+/**
+ * The first family, whose every loss and default `expected-losses.ts` writes out. The steps from v3
+ * on are held to the same promise without that table, in `family-properties.test.ts`.
+ */
+const FIRST_FAMILY: readonly ProtocolVersion[] = [1, 2, 3]
+
+/** Every pair of versions low < high of the first family. */
+const pairs = FIRST_FAMILY.flatMap((low, i) =>
+  FIRST_FAMILY.slice(i + 1).map((high): [ProtocolVersion, ProtocolVersion] => [low, high]),
 )
 
-const roots = schemaOf(LATEST_VERSION).roots
+const roots = SHARED_ROOTS
 
 it("has a generated step between every two adjacent versions", () => {
   const adjacent = PROTOCOL_VERSIONS.slice(0, -1)
@@ -47,7 +54,9 @@ it("has a generated step between every two adjacent versions", () => {
 })
 
 it("offers the versioned API for the root types every version shares", () => {
-  for (const version of PROTOCOL_VERSIONS) expect(schemaOf(version).roots).toEqual(roots)
+  for (const version of PROTOCOL_VERSIONS) {
+    expect(schemaOf(version).roots).toEqual(expect.arrayContaining([...roots]))
+  }
   expect(Object.keys(versionedRoots).sort()).toEqual([...roots].sort())
 })
 

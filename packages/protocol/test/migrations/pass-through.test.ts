@@ -2,17 +2,7 @@
 // object comes out, not a copy.
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import {
-  downgradeToClient,
-  downgradeToServer,
-  PROTOCOL_VERSIONS,
-  schemaOf,
-  upgradeToClient,
-  upgradeToServer,
-  type v1,
-  type v2,
-  type v3,
-} from "../../src/index.js"
+import { PROTOCOL_VERSIONS, schemaOf, type v1, type v2, type v3 } from "../../src/index.js"
 import type { SchemaDescriptor, TypeDescriptor } from "../../src/runtime/descriptor.js"
 import { migrationContext, upgradeContext } from "../../src/runtime/migration-context.js"
 import { arbitraryOf } from "../support/arbitrary.js"
@@ -26,6 +16,12 @@ import {
   v1ToClient,
   v3StartActor,
 } from "./messages.js"
+import {
+  downgradeToClient,
+  downgradeToServer,
+  upgradeToClient,
+  upgradeToServer,
+} from "./v3-shaped.js"
 
 it("upgrades a v1 KV response to v3 as the very same object", () => {
   const kv: v1.ToClient = {
@@ -70,7 +66,9 @@ it("rebuilds only the way down to a changed type and keeps everything beside it"
 })
 
 /** The first start command of a commands message. */
-function startActorOf(message: v2.ToClient | v3.ToClient | null): v2.CommandStartActor {
+function startActorOf(
+  message: v1.ToClient | v2.ToClient | v3.ToClient | null,
+): v2.CommandStartActor {
   const inner = message?.tag === "ToClientCommands" ? message.val[0]?.inner : undefined
   if (inner?.tag !== "CommandStartActor") throw new Error("expected a start command")
   return inner.val

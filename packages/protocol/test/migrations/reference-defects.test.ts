@@ -2,18 +2,7 @@
 // downgrade steps for a middle version, so v2 runners received nothing. Each older version's
 // bytes here are written from a message built by hand in that version's own shape.
 import { describe, expect, it } from "vitest"
-import {
-  decodeToClient,
-  decodeToClientFrame,
-  decodeToServer,
-  encodeToClient,
-  encodeToClientFrame,
-  encodeToServer,
-  v1,
-  v2,
-  type v3,
-  writeEmbeddedVersion,
-} from "../../src/index.js"
+import { v1, v2, type v3, writeEmbeddedVersion } from "../../src/index.js"
 import {
   bytes,
   olderStartActor,
@@ -26,6 +15,14 @@ import {
   v3ToServer,
 } from "./messages.js"
 import { hex } from "./observed.js"
+import {
+  decodeToClient,
+  decodeToClientFrame,
+  decodeToServer,
+  encodeToClient,
+  encodeToClientFrame,
+  encodeToServer,
+} from "./v3-shaped.js"
 
 const payload = bytes(3, 0x61)
 

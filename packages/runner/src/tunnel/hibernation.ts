@@ -1,4 +1,4 @@
-import { idKey } from "@tunnelwire/protocol"
+import { idKey } from "@tunnelwire/protocol/pinned/v3"
 
 /**
  * What an actor keeps about one hibernatable WebSocket so that it can get the socket back after a

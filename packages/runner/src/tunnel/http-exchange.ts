@@ -1,4 +1,4 @@
-import type { latest } from "@tunnelwire/protocol"
+import type { latest } from "@tunnelwire/protocol/pinned/v3"
 import type { Logger } from "../logger.js"
 import { buildRequest, headerMap, toArrayBuffer } from "./request.js"
 import { concat, readAvailable } from "./response-body.js"

@@ -5,7 +5,7 @@ import {
   idKey,
   type latest,
   RunnerClose,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import type { RunnerHandlers } from "../config.js"
 import type { FrameCodec } from "../frames.js"
 import { type Logger, logFrame } from "../logger.js"

@@ -7,7 +7,7 @@ import {
   type latest,
   numbersMessages,
   RunnerClose,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import type { Logger } from "../logger.js"
 import type { HibernatingSocket } from "./hibernation.js"
 import { toArrayBuffer } from "./request.js"

@@ -1,4 +1,4 @@
-import { CloseCode } from "@tunnelwire/protocol"
+import { CloseCode } from "@tunnelwire/protocol/pinned/v3"
 import {
   TunnelCloseEvent,
   type TunnelCloseEventInit,

@@ -11,7 +11,7 @@ import {
   newId,
   parseRunnerConnectUrl,
   tokenFromSubprotocols,
-} from "@tunnelwire/protocol"
+} from "@tunnelwire/protocol/pinned/v3"
 import { type WebSocket, WebSocketServer } from "ws"
 import { FakeKv } from "./fake-kv.js"
 

@@ -1,4 +1,4 @@
-import type { latest } from "@tunnelwire/protocol"
+import type { latest } from "@tunnelwire/protocol/pinned/v3"
 
 /** The fake gateway's KV store: per actor, keys ordered bytewise. */
 export class FakeKv {

@@ -1,4 +1,4 @@
-import { type latest, PROTOCOL_VERSIONS } from "@tunnelwire/protocol"
+import { type latest, PROTOCOL_VERSIONS } from "@tunnelwire/protocol/pinned/v3"
 import {
   type ActorConfig,
   Runner,

@@ -22,15 +22,39 @@ export function handWrittenTypes(older: SchemaDescriptor, newer: SchemaDescripto
 }
 
 /**
+ * Of the types a hand-written module declares, those the generator could convert itself but that
+ * a person chose to write: a type whose references changed (`structural`) or a union converted
+ * member by member. A field that moves between two children of one type (v5 moves an event's
+ * actor and generation into its wrapper's checkpoint) needs their parent written by hand.
+ */
+export function overriddenTypes(
+  older: SchemaDescriptor,
+  newer: SchemaDescriptor,
+  declared: Iterable<string>,
+): string[] {
+  const evolution = classifyTypeEvolution(older, newer)
+  return [...declared].filter((name) => {
+    const kind = evolution.get(name)
+    return kind === "structural" || kind === "union-members"
+  })
+}
+
+/**
  * `gen/migrations/vA-vB.ts` for adjacent versions A and B = A + 1: a converter for every type both
  * versions have, in both directions, typed end to end. Identical types pass through untouched;
  * types whose references changed are rebuilt; unions convert member by member; the rest call the
  * hand-written converters in `src/migrations/vA-to-vB.ts`, whose shape this module declares.
  */
-export function emitMigrationModule(older: SchemaDescriptor, newer: SchemaDescriptor): string {
+export function emitMigrationModule(
+  older: SchemaDescriptor,
+  newer: SchemaDescriptor,
+  overrides: readonly string[] = [],
+): string {
   const evolution = classifyTypeEvolution(older, newer)
   const shared = [...evolution].filter(([, e]) => e !== "added" && e !== "removed").map(([n]) => n)
-  const handWritten = shared.filter((name) => evolution.get(name) === "changed")
+  const handWritten = shared.filter(
+    (name) => evolution.get(name) === "changed" || overrides.includes(name),
+  )
   const a = older.version
   const b = newer.version
   const module = handWrittenMigrationPath(a).replace(/\.ts$/, ".js")
@@ -58,7 +82,7 @@ export function emitMigrationModule(older: SchemaDescriptor, newer: SchemaDescri
   }
 
   for (const direction of ["upgrade", "downgrade"] as const) {
-    const context: EmitContext = { older, newer, evolution, direction }
+    const context: EmitContext = { older, newer, evolution, direction, overrides }
     const table = direction === "upgrade" ? "UpgradeTable" : "DowngradeTable"
     lines.push(`export const ${direction}: ${table} = {`)
     for (const name of shared) lines.push(`  ${name}: ${direction}${name},`)
@@ -91,12 +115,13 @@ interface EmitContext {
   readonly newer: SchemaDescriptor
   readonly evolution: ReadonlyMap<string, TypeEvolution>
   readonly direction: Direction
+  readonly overrides: readonly string[]
 }
 
 function emitConverter(context: EmitContext, name: string): string[] {
   const { direction, evolution } = context
   const [from, to] = direction === "upgrade" ? ["older", "newer"] : ["newer", "older"]
-  const kind = evolution.get(name)
+  const kind = context.overrides.includes(name) ? "changed" : evolution.get(name)
   const signature = `function ${direction}${name}(value: ${from}.${name}, ctx: MigrationContext): ${to}.${name}`
   switch (kind) {
     case "identical":
@@ -122,28 +147,28 @@ function emitUnionBody(
   source: Extract<TypeDescriptor, { kind: "union" }>,
   target: Extract<TypeDescriptor, { kind: "union" }>,
 ): string[] {
-  const cases: string[] = []
-  let passing = 0
+  const cases: (readonly [label: string, body: string])[] = []
   for (const member of source.members) {
     const counterpart = target.members.find((m) => m.name === member.name)
     const tag = JSON.stringify(member.name)
     if (counterpart === undefined) {
-      cases.push(
+      cases.push([
         `    case ${tag}:`,
         `      return ctx.unrepresentable({ type: ${JSON.stringify(name)}, member: ${JSON.stringify(String(member.name))} })`,
-      )
+      ])
     } else if (!passesThrough(context, member.type, counterpart.type)) {
       const val = convertExpr(context, member.type, counterpart.type, "value.val", 0)
-      cases.push(`    case ${tag}:`, `      return { tag: ${tag}, val: ${val} }`)
-    } else {
-      passing++
+      cases.push([`    case ${tag}:`, `      return { tag: ${tag}, val: ${val} }`])
     }
   }
   if (cases.length === 0) return ["  return value"]
-  // With every member converted there is no default: TypeScript does not narrow a one-member
-  // union's value to `never` there, so `return value` would not typecheck.
-  const rest = passing > 0 ? ["    default:", "      return value"] : []
-  return ["  switch (value.tag) {", ...cases, ...rest, "  }"]
+  if (cases.length < source.members.length) {
+    return ["  switch (value.tag) {", ...cases.flat(), "    default:", "      return value", "  }"]
+  }
+  // Every member converts: the last one is the default. A `default` returning the value
+  // unconverted would type-check against a one-member union (TypeScript narrows only unions).
+  const last = cases[cases.length - 1]!
+  return ["  switch (value.tag) {", ...cases.slice(0, -1).flat(), "    default:", last[1], "  }"]
 }
 
 function sourceType(context: EmitContext, name: string): TypeDescriptor {

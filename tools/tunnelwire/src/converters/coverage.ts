@@ -56,19 +56,20 @@ export function pairCoverage(
       }
     }
     const downgrade = status("downgrade")
-    const reported = new Set(
-      module?.tables.downgrade?.converters.get(needs.type)?.reportedLosses ?? [],
-    )
+    const written = module?.tables.downgrade?.converters.get(needs.type)
+    const reported = new Set(written?.reportedLosses ?? [])
+    // A field the downgrade reads without reporting it is carried into another shape (v4's
+    // `hibernatingRequests` become v3's `hibernatingRequestIds`), not dropped.
+    const carried = new Set((written?.readProperties ?? []).filter((field) => !reported.has(field)))
     return {
       needs,
       upgrade: status("upgrade"),
       downgrade,
       downgradeDrops:
         downgrade.state === "written"
-          ? needs.newerOnlyFields.map((field) => ({
-              field: field.name,
-              reported: reported.has(field.name),
-            }))
+          ? needs.newerOnlyFields
+              .filter((field) => !carried.has(field.name))
+              .map((field) => ({ field: field.name, reported: reported.has(field.name) }))
           : [],
     }
   })

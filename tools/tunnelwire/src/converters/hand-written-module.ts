@@ -24,6 +24,8 @@ export interface WrittenConverter {
   readonly hole: boolean
   /** Field names the converter passes to `ctx.loss({ field })`. */
   readonly reportedLosses: readonly string[]
+  /** Property names the converter reads (`value.x`, `{ x } = …`): fields it carries somewhere. */
+  readonly readProperties: readonly string[]
 }
 
 /** One `export const upgrades = { … }` (or `downgrades`) object literal. */
@@ -68,6 +70,7 @@ export function readHandWrittenModule(file: string, source: string): HandWritten
         at: position(property.getStart(sourceFile)),
         hole,
         reportedLosses: body === undefined || hole ? [] : reportedLosses(body),
+        readProperties: body === undefined || hole ? [] : readProperties(body),
       })
     }
     const last = literal.properties[literal.properties.length - 1]
@@ -145,6 +148,21 @@ function converterBody(
     return ts.isIdentifier(value) ? topLevel.get(value.text) : value
   }
   return property
+}
+
+/** Every property name read inside `node`, by access or destructuring. */
+function readProperties(node: ts.Node): string[] {
+  const names = new Set<string>()
+  const visit = (child: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(child)) names.add(child.name.text)
+    if (ts.isBindingElement(child)) {
+      const name = child.propertyName ?? child.name
+      if (ts.isIdentifier(name)) names.add(name.text)
+    }
+    ts.forEachChild(child, visit)
+  }
+  visit(node)
+  return [...names]
 }
 
 /** Every `field: "…"` passed to a `….loss({ … })` call inside `node`. */

@@ -159,6 +159,22 @@ export const RULE_CORPUS: readonly CorpusCase[] = [
     exitCode: 100,
   },
   {
+    rule: "TYPE_RENAMED",
+    matches: false,
+    shows:
+      "two removed types of one shape and one added are no rename: which one it was is unknown",
+    older: bare("type M union { A | B }", "type A void", "type B void"),
+    newer: bare("type M union { C }", "type C void"),
+    findings: [
+      "new.bare:1:16 UNION_MEMBER_RENAMED SAFE/SAFE M: tag 0 is now C (was A)",
+      "old.bare:1:20 UNION_MEMBER_REMOVED SAFE/BREAKING M: B removed from tag 1",
+      "new.bare:2:1 TYPE_ADDED SAFE/SAFE C added: void",
+      "old.bare:2:1 TYPE_REMOVED SAFE/SAFE A removed (it was void)",
+      "old.bare:3:1 TYPE_REMOVED SAFE/SAFE B removed (it was void)",
+    ],
+    exitCode: 100,
+  },
+  {
     rule: "ROOT_TYPE_ADDED",
     matches: true,
     shows: "a root type that no longer has a referrer travels on its own",

@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
+import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { type ProjectLayout, projectLayout } from "../../src/schema/project-layout.ts"
 
@@ -42,20 +42,76 @@ export interface Copy {
   readonly workspace?: boolean
 }
 
+/**
+ * The tests tell one story, bump opening v4 on a project whose newest version is v3: the project
+ * is this repository as it stood then, without the files of v4 and later.
+ */
+const LAST_COPIED_VERSION = 3
+
+/** Whether `path` (relative to the repository, or a package subpath) belongs to a version after v3. */
+function isLaterVersionFile(path: string): boolean {
+  if (/(^|\/)pinned(\/|$)/.test(path)) return true
+  // versioned-vN.ts pins vN while a later version is the newest: only v2's existed at v3.
+  const pinned = /versioned-v(\d+)/.exec(path)
+  if (pinned !== null) return Number(pinned[1]) >= LAST_COPIED_VERSION
+  return [...path.matchAll(/(?:^|[/.-])v(\d+)(?=[/.-]|$)/g)].some(
+    ([, version]) => Number(version) > LAST_COPIED_VERSION,
+  )
+}
+
+const copyThroughV3 = {
+  recursive: true,
+  filter: (source: string) => !isLaterVersionFile(relative(REPO_ROOT, source)),
+}
+
+/** package.json of the protocol package with the exports of v1–v3 only, `./latest` at v3. */
+function protocolManifestThroughV3(source: string): string {
+  const manifest = JSON.parse(source) as { exports: Record<string, unknown> }
+  const exports: Record<string, unknown> = {}
+  for (const [subpath, target] of Object.entries(manifest.exports)) {
+    if (isLaterVersionFile(subpath)) continue
+    exports[subpath] =
+      subpath === "./latest" ? manifest.exports[`./v${LAST_COPIED_VERSION}`] : target
+  }
+  return `${JSON.stringify({ ...manifest, exports }, null, 2)}\n`
+}
+
+/** versions.json with the pins of v1–v3 only. */
+function versionsLockThroughV3(source: string): string {
+  const lock = JSON.parse(source) as { released: Record<string, unknown> }
+  const released = Object.fromEntries(
+    Object.entries(lock.released).filter(([version]) => Number(version) <= LAST_COPIED_VERSION),
+  )
+  return `${JSON.stringify({ ...lock, released }, null, 2)}\n`
+}
+
 export function tempProject(copy: Copy = {}): TempProject {
   const root = mkdtempSync(join(tmpdir(), "tunnelwire-test-"))
   const from = (path: string) => join(REPO_ROOT, path)
   mkdirSync(join(root, "schemas", "runner-protocol"), { recursive: true })
-  if (copy.schemas) cpSync(from("schemas"), join(root, "schemas"), { recursive: true })
+  if (copy.schemas) {
+    cpSync(from("schemas"), join(root, "schemas"), copyThroughV3)
+    const lock = join("schemas", "runner-protocol", "versions.json")
+    writeFileSync(join(root, lock), versionsLockThroughV3(readFileSync(from(lock), "utf8")))
+  }
   if (copy.protocol) {
     cpSync(from("tsconfig.base.json"), join(root, "tsconfig.base.json"))
-    for (const part of ["src", "package.json", "tsconfig.json", "tsconfig.build.json"]) {
-      cpSync(from(join("packages", "protocol", part)), join(root, "packages", "protocol", part), {
-        recursive: true,
-      })
+    for (const part of ["src", "tsconfig.json", "tsconfig.build.json"]) {
+      cpSync(
+        from(join("packages", "protocol", part)),
+        join(root, "packages", "protocol", part),
+        copyThroughV3,
+      )
     }
+    const manifest = join("packages", "protocol", "package.json")
+    writeFileSync(
+      join(root, manifest),
+      protocolManifestThroughV3(readFileSync(from(manifest), "utf8")),
+    )
     const golden = join("packages", "protocol", "test", "golden")
-    for (const dir of readdirSync(from(golden)).filter((name) => /^v\d+$/.test(name))) {
+    for (const dir of readdirSync(from(golden)).filter(
+      (name) => /^v\d+$/.test(name) && !isLaterVersionFile(name),
+    )) {
       mkdirSync(join(root, golden, dir), { recursive: true })
       for (const file of readdirSync(from(join(golden, dir))).filter((n) => n.endsWith(".bin"))) {
         cpSync(from(join(golden, dir, file)), join(root, golden, dir, file))

@@ -69,11 +69,64 @@ describe("tunnelwire check on this repository", async () => {
           ["ToServerWebSocketClose", "written", "written", "", ""],
         ],
       },
+      {
+        pair: "v3 → v4",
+        types: [
+          ["KvMetadata", "written", "written", "", ""],
+          ["EventWrapper", "written", "written", "checkpoint", ""],
+          ["CommandStartActor", "written", "written", "", ""],
+          ["CommandStopActor", "written", "written", "", ""],
+          ["CommandWrapper", "written", "written", "", ""],
+          ["RequestId", "written", "written", "", ""],
+          ["MessageId", "written", "written", "", ""],
+          ["ToClientWebSocketMessage", "written", "written", "", ""],
+          ["ToServerWebSocketMessageAck", "written", "written", "", ""],
+          ["ToServerTunnelMessageKind", "generated", "generated", "", ""],
+          ["ToServerTunnelMessage", "written", "written", "", ""],
+          ["ToClientTunnelMessageKind", "generated", "generated", "", ""],
+          ["ToClientTunnelMessage", "written", "written", "", ""],
+          ["ToServerInit", "written", "written", "", ""],
+          ["ToServerAckCommands", "written", "written", "lastCommandCheckpoints", ""],
+          ["ToServer", "generated", "generated", "", "ToServerPong"],
+          ["ToClientInit", "written", "written", "", ""],
+          ["ToClientAckEvents", "written", "written", "lastEventCheckpoints", ""],
+          ["ToClient", "generated", "generated", "", "ToClientPing"],
+          ["ToGateway", "written", "written", "", "ToGatewayPong ToServerTunnelMessage"],
+          ["ToServerlessServerInit", "written", "written", "runnerProtocolVersion", ""],
+        ],
+      },
+      {
+        pair: "v4 → v5",
+        types: [
+          ["ActorCheckpoint", "written", "written", "generation", ""],
+          ["EventActorIntent", "written", "written", "", ""],
+          ["EventActorStateUpdate", "written", "written", "", ""],
+          ["EventActorSetAlarm", "written", "written", "", ""],
+          ["CommandStartActor", "written", "written", "", ""],
+          ["CommandStopActor", "written", "written", "", ""],
+        ],
+      },
+      {
+        pair: "v5 → v6",
+        types: [
+          [
+            "ProtocolMetadata",
+            "written",
+            "written",
+            "actorStopThreshold serverlessDrainGracePeriod",
+            "",
+          ],
+        ],
+      },
+      {
+        pair: "v6 → v7",
+        types: [["KvRequestData", "generated", "generated", "", "KvDeleteRangeRequest"]],
+      },
     ])
   })
 
   it("reads every released version's golden vectors back to the same bytes", () => {
-    expect(report.golden.map((g) => g.version)).toEqual([1, 2, 3])
+    expect(report.golden.map((g) => g.version)).toEqual([1, 2, 3, 4, 5, 6, 7])
     for (const result of report.golden) {
       expect(result.vectors, `v${result.version}`).toBeGreaterThan(0)
       expect(result.failures, `v${result.version}`).toEqual([])

@@ -165,6 +165,15 @@ describe("project rules", () => {
       expect(result.exitCode).toBe(0)
     })
 
+    it("counts a field the downgrade reads as carried into another shape, not dropped", async () => {
+      const carrying = UPGRADE_AND_DOWNGRADE.replace(
+        /downgrades = \{[\s\S]*$/,
+        "downgrades = {\n  Close: (value) => ({ code: value.retry ? 1012 : value.code }),\n}\n",
+      )
+      const result = await check(project(carrying))
+      expect(result.project).toEqual([])
+    })
+
     it("finds the loss reported in a function the table names", async () => {
       const result = await check(project(UPGRADE_AND_DOWNGRADE))
       expect(result.project).toEqual([])

@@ -17,6 +17,8 @@ function copyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), "tunnelwire-gen-"))
   cpSync(join(root, "schemas"), join(dir, "schemas"), { recursive: true })
   cpSync(layout.genDir, projectLayout(dir).genDir, { recursive: true })
+  // Gen reads the hand-written converters too (a module may replace a generated converter).
+  cpSync(layout.migrationsDir, projectLayout(dir).migrationsDir, { recursive: true })
   return dir
 }
 
@@ -48,6 +50,10 @@ describe("tunnelwire gen", () => {
     expect(names.sort()).toEqual([
       "migrations/v1-v2.ts",
       "migrations/v2-v3.ts",
+      "migrations/v3-v4.ts",
+      "migrations/v4-v5.ts",
+      "migrations/v5-v6.ts",
+      "migrations/v6-v7.ts",
       "v1/codec.ts",
       "v1/encoders.ts",
       "v1/index.ts",
@@ -60,6 +66,23 @@ describe("tunnelwire gen", () => {
       "v3/encoders.ts",
       "v3/index.ts",
       "v3/schema.ts",
+      "v4/codec.ts",
+      "v4/index.ts",
+      "v4/schema.ts",
+      "v5/codec.ts",
+      "v5/index.ts",
+      "v5/schema.ts",
+      "v6/codec.ts",
+      "v6/index.ts",
+      "v6/schema.ts",
+      "v7/codec.ts",
+      "v7/index.ts",
+      "v7/schema.ts",
+      "versioned-v2.ts",
+      "versioned-v3.ts",
+      "versioned-v4.ts",
+      "versioned-v5.ts",
+      "versioned-v6.ts",
       "versioned.ts",
       "versions.ts",
     ])

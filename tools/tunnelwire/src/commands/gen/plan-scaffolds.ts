@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { insertMissingConverters, scaffoldModule } from "../../codegen/converter-scaffold.ts"
-import { handWrittenMigrationPath } from "../../codegen/migration-module.ts"
+import { handWrittenMigrationPath, overriddenTypes } from "../../codegen/migration-module.ts"
 import { converterNeeds } from "../../converters/converter-needs.ts"
 import { readHandWrittenModule, TABLE_NAME } from "../../converters/hand-written-module.ts"
 import type { SchemaDescriptor } from "../../schema/model.ts"
@@ -54,7 +54,13 @@ export function planScaffolds(
     for (const table of result.unreadable) {
       notes.push(`${shown}: cannot find \`${table}\`; add the missing converters by hand`)
     }
-    const needed = new Set(needs.map((need) => need.type))
+    const declared = Object.values(module.tables).flatMap((table) => [
+      ...(table?.converters.keys() ?? []),
+    ])
+    const needed = new Set([
+      ...needs.map((need) => need.type),
+      ...overriddenTypes(older, newer, declared),
+    ])
     for (const direction of ["upgrade", "downgrade"] as const) {
       for (const converter of module.tables[direction]?.converters.values() ?? []) {
         if (needed.has(converter.type)) continue

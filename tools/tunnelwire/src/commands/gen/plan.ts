@@ -1,4 +1,5 @@
-import { join } from "node:path"
+import { existsSync, readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
 import { emitCodecModule } from "../../codegen/codec-module.ts"
 import { emitEncoderModule } from "../../codegen/encoder-module.ts"
 import {
@@ -6,8 +7,13 @@ import {
   emitSchemaModule,
   emitVersionsModule,
 } from "../../codegen/facade-module.ts"
-import { emitMigrationModule } from "../../codegen/migration-module.ts"
+import {
+  emitMigrationModule,
+  handWrittenMigrationPath,
+  overriddenTypes,
+} from "../../codegen/migration-module.ts"
 import { emitVersionedModule } from "../../codegen/versioned-module.ts"
+import { readHandWrittenModule } from "../../converters/hand-written-module.ts"
 import type { SchemaDescriptor } from "../../schema/model.ts"
 import { parseSchema } from "../../schema/parse-schema.ts"
 import {
@@ -47,7 +53,7 @@ export function planGeneration(
   for (const [older, newer] of descriptors.slice(1).map((d, i) => [descriptors[i]!, d] as const)) {
     files.push({
       path: join(layout.genDir, "migrations", `v${older.version}-v${newer.version}.ts`),
-      content: emitMigrationModule(older, newer),
+      content: emitMigrationModule(older, newer, overrides(layout, older, newer)),
     })
   }
   files.push(
@@ -56,6 +62,28 @@ export function planGeneration(
       content: emitVersionsModule(schemaFiles.map((f) => f.version)),
     },
     { path: join(layout.genDir, "versioned.ts"), content: emitVersionedModule(descriptors) },
+    // The versioned codec as it was while vN was the latest, for code that implements vN and
+    // talks to older peers: a bump must not change what its calls mean.
+    ...descriptors.slice(1, -1).map((pinned, i) => ({
+      path: join(layout.genDir, `versioned-v${pinned.version}.ts`),
+      content: emitVersionedModule(descriptors.slice(0, i + 2)),
+    })),
   )
   return files
+}
+
+/** The types whose generated converters the hand-written module of a pair replaces. */
+function overrides(
+  layout: ProjectLayout,
+  older: SchemaDescriptor,
+  newer: SchemaDescriptor,
+): string[] {
+  const path = join(dirname(layout.migrationsDir), handWrittenMigrationPath(older.version))
+  if (!existsSync(path)) return []
+  const module = readHandWrittenModule(displayPath(layout, path), readFileSync(path, "utf8"))
+  const declared = new Set<string>()
+  for (const table of Object.values(module.tables)) {
+    for (const converter of table?.converters.values() ?? []) declared.add(converter.type)
+  }
+  return overriddenTypes(older, newer, declared)
 }

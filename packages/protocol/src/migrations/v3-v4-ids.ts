@@ -1,0 +1,49 @@
+// How v3's 16-byte tunnel ids and v4's small ids map onto each other. v4 names a request by a
+// 4-byte gateway id and a 4-byte request id and a message by those plus a u16 index; v3 names
+// both by opaque 16-byte ids. The converters lay v4's parts out at the front of a v3 id:
+//
+//   bytes 0..4   gatewayId
+//   bytes 4..8   requestId
+//   bytes 8..10  messageIndex (u16, little-endian; message ids only)
+//   the rest     zero
+//
+// so every v4 id goes down to v3 and back up unchanged, and a v3 id goes up to v4 keeping its
+// first 8 (request) or 10 (message) bytes: a v3 peer's ids are random, so the rest cannot travel.
+
+const V3_ID_LENGTH = 16
+const PART_LENGTH = 4
+const INDEX_OFFSET = 8
+
+/** The v4 parts of a v3 id (or of any v3 `data`, padded with zeros when shorter). */
+export interface IdParts {
+  readonly gatewayId: ArrayBuffer
+  readonly requestId: ArrayBuffer
+}
+
+export function partsOfV3Id(id: ArrayBuffer): IdParts {
+  return { gatewayId: slice(id, 0), requestId: slice(id, PART_LENGTH) }
+}
+
+/** The u16 stored at bytes 8..10 of a v3 message id. */
+export function messageIndexOfV3Id(id: ArrayBuffer): number {
+  const bytes = new Uint8Array(id)
+  return (bytes[INDEX_OFFSET] ?? 0) | ((bytes[INDEX_OFFSET + 1] ?? 0) << 8)
+}
+
+/** The v3 id holding `parts`, and `messageIndex` when it names a message. */
+export function v3IdOf(parts: IdParts, messageIndex?: number): ArrayBuffer {
+  const id = new Uint8Array(V3_ID_LENGTH)
+  id.set(new Uint8Array(parts.gatewayId), 0)
+  id.set(new Uint8Array(parts.requestId), PART_LENGTH)
+  if (messageIndex !== undefined) {
+    id[INDEX_OFFSET] = messageIndex & 0xff
+    id[INDEX_OFFSET + 1] = messageIndex >>> 8
+  }
+  return id.buffer
+}
+
+function slice(id: ArrayBuffer, start: number): ArrayBuffer {
+  const part = new Uint8Array(PART_LENGTH)
+  part.set(new Uint8Array(id).subarray(start, start + PART_LENGTH))
+  return part.buffer
+}
