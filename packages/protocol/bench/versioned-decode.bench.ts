@@ -1,7 +1,7 @@
 /**
  * Versioned decode benchmark: reading v1 and v2 `ToClient` bytes into the latest shape
  * (`decodeToClient(bytes, { version })`, decode then the upgrade steps) against decoding natively
- * the v3 bytes of the same information (the upgraded message, encoded as v3), on the codec
+ * the latest version's bytes of the same information (the upgraded message, encoded as latest), on the codec
  * bench's message mix, all in one process, CPU time over interleaved rounds. The reverse (writing
  * the latest shape as v1 or v2 bytes) is printed for information. `--check` exits 1 when the
  * decode target is missed.
@@ -25,7 +25,7 @@ const ROUNDS = 7
 const MIN_CPU_MS = 25
 /**
  * Reading older bytes into the latest shape may cost at most this much time as natively decoding
- * v3 bytes that carry the same information.
+ * latest bytes that carry the same information.
  */
 const DECODE_TARGET = 1.05
 
@@ -37,10 +37,10 @@ type OlderVersion = (typeof OLDER_VERSIONS)[number]
 /** One message of the mix in every form the bench reads or writes. */
 interface Forms {
   readonly name: string
-  readonly latest: v3.ToClient
-  readonly v3Bytes: Uint8Array
-  /** The v3 bytes of what each older version can say: the same information, natively. */
-  readonly sameInformationV3Bytes: Readonly<Record<OlderVersion, Uint8Array>>
+  readonly latest: latest.ToClient
+  readonly nativeBytes: Uint8Array
+  /** The latest version's bytes of what each older version can say: the same information, natively. */
+  readonly sameInformationNativeBytes: Readonly<Record<OlderVersion, Uint8Array>>
   /** The message as each older version can say it, as bytes of that version. */
   readonly olderBytes: Readonly<Record<OlderVersion, Uint8Array>>
   /** The latest shape of what each older version can say: what reading its bytes gives. */
@@ -60,11 +60,11 @@ function formsOf(name: string, message: latest.ToClient): Forms {
   if (asV2 === null || asV1 === null) throw new Error(`"${name}" has no v1 or v2 counterpart`)
   return {
     name,
-    latest,
-    v3Bytes: v3.encodeToClient(latest),
-    sameInformationV3Bytes: {
-      2: v3.encodeToClient(upgradeToClient(asV2, 2)),
-      1: v3.encodeToClient(upgradeToClient(asV1, 1)),
+    latest: message,
+    nativeBytes: latest.encodeToClient(message),
+    sameInformationNativeBytes: {
+      2: latest.encodeToClient(upgradeToClient(asV2, 2)),
+      1: latest.encodeToClient(upgradeToClient(asV1, 1)),
     },
     olderBytes: { 2: v2.encodeToClient(asV2), 1: v1.encodeToClient(asV1) },
     olderInLatest: { 2: upgradeToClient(asV2, 2), 1: upgradeToClient(asV1, 1) },
@@ -106,18 +106,18 @@ const OLDER: readonly Older[] = ["v2", "v1"]
 
 const versionOf = (source: Older): OlderVersion => (source === "v2" ? 2 : 1)
 const decodeId = (source: Older | "native", version: OlderVersion, row: Row) =>
-  `decode ${source === "native" ? `v3 native, v${version} information` : source} / ${row.name}`
-const encodeId = (source: Older | "v3 native", row: Row) => `encode ${source} / ${row.name}`
+  `decode ${source === "native" ? `latest native, v${version} information` : source} / ${row.name}`
+const encodeId = (source: Older | "latest native", row: Row) => `encode ${source} / ${row.name}`
 
 /** Reads each form's `source` bytes into the latest shape. */
 function decodeTask(source: Older | "native", version: OlderVersion, row: Row): BenchTask {
   if (source === "native") {
-    const inputs = row.forms.map((form) => form.sameInformationV3Bytes[version])
+    const inputs = row.forms.map((form) => form.sameInformationNativeBytes[version])
     return {
       id: decodeId(source, version, row),
       run: () => {
         let decoded: unknown
-        for (const bytes of inputs) decoded = v3.decodeToClient(bytes)
+        for (const bytes of inputs) decoded = latest.decodeToClient(bytes)
         return decoded
       },
     }
@@ -135,8 +135,8 @@ function decodeTask(source: Older | "native", version: OlderVersion, row: Row): 
 }
 
 /** Writes each form's latest shape as bytes of `source`. */
-function encodeTask(source: Older | "v3 native", row: Row): BenchTask {
-  if (source === "v3 native") {
+function encodeTask(source: Older | "latest native", row: Row): BenchTask {
+  if (source === "latest native") {
     const inputs = row.forms.map((form) => form.latest)
     return {
       id: encodeId(source, row),
@@ -169,7 +169,7 @@ const tasks: readonly BenchTask[] = [
       decodeTask("native", versionOf(source), row),
     ]),
   ),
-  ...rows.flatMap((row) => (["v3 native", ...OLDER] as const).map((s) => encodeTask(s, row))),
+  ...rows.flatMap((row) => (["latest native", ...OLDER] as const).map((s) => encodeTask(s, row))),
 ]
 
 /** Median and range over rounds of `numerator time ÷ denominator time`, paired within each round. */
@@ -202,7 +202,7 @@ function printDecodeTable(samples: RoundSamples): void {
   ])
   const header = [
     "decode into the latest shape",
-    ...OLDER.flatMap((s) => [`${s} ops/s`, `v3, ${s} info ops/s`, `${s} / v3 time`]),
+    ...OLDER.flatMap((s) => [`${s} ops/s`, `latest, ${s} info ops/s`, `${s} / latest time`]),
   ]
   console.log(renderTable(header, cells))
 }
@@ -210,12 +210,12 @@ function printDecodeTable(samples: RoundSamples): void {
 function printEncodeTable(samples: RoundSamples): void {
   const cells = rows.map((row) => [
     row.name,
-    ...(["v3 native", ...OLDER] as const).map((s) =>
+    ...(["latest native", ...OLDER] as const).map((s) =>
       formatCount(opsPerSecond(samples, encodeId(s, row))),
     ),
   ])
   console.log(
-    renderTable(["encode the latest shape", "v3 ops/s", "as v2 ops/s", "as v1 ops/s"], cells),
+    renderTable(["encode the latest shape", "latest ops/s", "as v2 ops/s", "as v1 ops/s"], cells),
   )
 }
 
@@ -228,7 +228,7 @@ interface Target {
 
 function targetsOf(samples: RoundSamples): readonly Target[] {
   return OLDER.map((source) => ({
-    name: `decode ${source} → latest time / v3 native decode time, same information (mix)`,
+    name: `decode ${source} → latest time / latest native decode time, same information (mix)`,
     ...timeRatio(
       samples,
       decodeId(source, versionOf(source), mix),

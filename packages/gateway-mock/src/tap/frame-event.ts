@@ -1,4 +1,10 @@
-import { idKey, isProtocolVersion, type latest, redactFrame, stringify } from "@tunnelwire/protocol/pinned/v3"
+import {
+  idKey,
+  isProtocolVersion,
+  type latest,
+  redactFrame,
+  stringify,
+} from "@tunnelwire/protocol/pinned/v3"
 import type { FrameEvent } from "./tap-event.js"
 
 interface FrameSource {

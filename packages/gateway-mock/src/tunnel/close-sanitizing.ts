@@ -1,4 +1,9 @@
-import { clientCloseFor, closeFrameProblem, GatewayClose, withRayId } from "@tunnelwire/protocol/pinned/v3"
+import {
+  clientCloseFor,
+  closeFrameProblem,
+  GatewayClose,
+  withRayId,
+} from "@tunnelwire/protocol/pinned/v3"
 
 export interface ClientClose {
   readonly code: number

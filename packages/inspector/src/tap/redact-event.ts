@@ -1,4 +1,9 @@
-import { isProtocolVersion, redactFrame, redactPath, stringify } from "@tunnelwire/protocol/pinned/v3"
+import {
+  isProtocolVersion,
+  redactFrame,
+  redactPath,
+  stringify,
+} from "@tunnelwire/protocol/pinned/v3"
 import type { TapEvent } from "./tap-event.js"
 
 /**

@@ -2,6 +2,7 @@
 import type { BytesLike } from "../runtime/bytes.js"
 import { type DowngradeOptions, MessageDropped, migrationContext, upgradeContext } from "../runtime/migration-context.js"
 import { readEmbeddedVersion, writeEmbeddedVersion } from "../embedded-version.js"
+import { VersionError } from "../runtime/errors.js"
 import { checkedVersion } from "../runtime/version-check.js"
 import * as v1 from "./v1/index.js"
 import * as v2 from "./v2/index.js"
@@ -13,11 +14,23 @@ const VERSIONS = [1, 2] as const
 const UPGRADE_1_2 = upgradeContext(1, 2)
 
 export interface VersionOptions {
-  /** Protocol version of the bytes. Default: 2, the latest. */
-  readonly version?: number
+  /** Protocol version of the bytes: they do not say it themselves, so it has no default. */
+  readonly version: number
 }
 
 export interface EncodeOptions extends VersionOptions, DowngradeOptions {}
+
+/**
+ * The version a caller named. Bytes do not say which version wrote them, so a missing one is a
+ * `VersionError`, never the latest by default (callers without types can still omit it).
+ */
+function namedVersion(options: VersionOptions | undefined, fn: string): (typeof VERSIONS)[number] {
+  if (options?.version === undefined) {
+    const choices = VERSIONS.join(" | ")
+    throw new VersionError(fn + " needs the protocol version: { version: " + choices + " }")
+  }
+  return checkedVersion(options.version, VERSIONS)
+}
 
 export interface DecodedFrame<T> {
   readonly version: number
@@ -25,8 +38,8 @@ export interface DecodedFrame<T> {
 }
 
 /** Reads a `ToServer` of any version into the v2 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServer(bytes: BytesLike, options: VersionOptions = {}): v2.ToServer {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToServer(bytes: BytesLike, options: VersionOptions): v2.ToServer {
+  const version = namedVersion(options, "decodeToServer")
   switch (version) {
     case 1:
       return m1.upgrade.ToServer(v1.decodeToServer(bytes), UPGRADE_1_2)
@@ -51,9 +64,9 @@ export function upgradeToServer(message: v1.ToServer | v2.ToServer, from: number
  * Downgrades a v2 `ToServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServer(message: v2.ToServer, to: 1, options?: EncodeOptions): v1.ToServer | null
-export function downgradeToServer(message: v2.ToServer, to: 2, options?: EncodeOptions): v2.ToServer | null
-export function downgradeToServer(message: v2.ToServer, to: number, options: EncodeOptions = {}): v1.ToServer | v2.ToServer | null {
+export function downgradeToServer(message: v2.ToServer, to: 1, options?: DowngradeOptions): v1.ToServer | null
+export function downgradeToServer(message: v2.ToServer, to: 2, options?: DowngradeOptions): v2.ToServer | null
+export function downgradeToServer(message: v2.ToServer, to: number, options: DowngradeOptions = {}): v1.ToServer | v2.ToServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -68,14 +81,14 @@ export function downgradeToServer(message: v2.ToServer, to: number, options: Enc
 }
 
 /**
- * Writes a v2 `ToServer` as the bytes of `options.version` (default 2).
+ * Writes a v2 `ToServer` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServer(message: v2.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServer(message: v2.ToServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServer(message: v2.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServer(message: v2.ToServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServer(message: v2.ToServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServer")
   try {
     switch (version) {
       case 1:
@@ -96,17 +109,17 @@ export function decodeToServerFrame(frame: BytesLike): DecodedFrame<v2.ToServer>
 }
 
 /** Writes a v2 `ToServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerFrame(message: v2.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerFrame(message: v2.ToServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServerFrame(message: v2.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerFrame(message: v2.ToServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServerFrame(message: v2.ToServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServerFrame")
   const payload = encodeToServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
 /** Reads a `ToClient` of any version into the v2 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToClient(bytes: BytesLike, options: VersionOptions = {}): v2.ToClient {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToClient(bytes: BytesLike, options: VersionOptions): v2.ToClient {
+  const version = namedVersion(options, "decodeToClient")
   switch (version) {
     case 1:
       return m1.upgrade.ToClient(v1.decodeToClient(bytes), UPGRADE_1_2)
@@ -131,9 +144,9 @@ export function upgradeToClient(message: v1.ToClient | v2.ToClient, from: number
  * Downgrades a v2 `ToClient` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToClient(message: v2.ToClient, to: 1, options?: EncodeOptions): v1.ToClient | null
-export function downgradeToClient(message: v2.ToClient, to: 2, options?: EncodeOptions): v2.ToClient | null
-export function downgradeToClient(message: v2.ToClient, to: number, options: EncodeOptions = {}): v1.ToClient | v2.ToClient | null {
+export function downgradeToClient(message: v2.ToClient, to: 1, options?: DowngradeOptions): v1.ToClient | null
+export function downgradeToClient(message: v2.ToClient, to: 2, options?: DowngradeOptions): v2.ToClient | null
+export function downgradeToClient(message: v2.ToClient, to: number, options: DowngradeOptions = {}): v1.ToClient | v2.ToClient | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -148,14 +161,14 @@ export function downgradeToClient(message: v2.ToClient, to: number, options: Enc
 }
 
 /**
- * Writes a v2 `ToClient` as the bytes of `options.version` (default 2).
+ * Writes a v2 `ToClient` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToClient(message: v2.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClient(message: v2.ToClient, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToClient(message: v2.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClient(message: v2.ToClient, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToClient(message: v2.ToClient, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToClient")
   try {
     switch (version) {
       case 1:
@@ -176,17 +189,17 @@ export function decodeToClientFrame(frame: BytesLike): DecodedFrame<v2.ToClient>
 }
 
 /** Writes a v2 `ToClient` as an embedded-version frame of `options.version`. */
-export function encodeToClientFrame(message: v2.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClientFrame(message: v2.ToClient, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToClientFrame(message: v2.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClientFrame(message: v2.ToClient, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToClientFrame(message: v2.ToClient, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToClientFrame")
   const payload = encodeToClient(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
 /** Reads a `ToGateway` of any version into the v2 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToGateway(bytes: BytesLike, options: VersionOptions = {}): v2.ToGateway {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToGateway(bytes: BytesLike, options: VersionOptions): v2.ToGateway {
+  const version = namedVersion(options, "decodeToGateway")
   switch (version) {
     case 1:
       return m1.upgrade.ToGateway(v1.decodeToGateway(bytes), UPGRADE_1_2)
@@ -211,9 +224,9 @@ export function upgradeToGateway(message: v1.ToGateway | v2.ToGateway, from: num
  * Downgrades a v2 `ToGateway` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToGateway(message: v2.ToGateway, to: 1, options?: EncodeOptions): v1.ToGateway | null
-export function downgradeToGateway(message: v2.ToGateway, to: 2, options?: EncodeOptions): v2.ToGateway | null
-export function downgradeToGateway(message: v2.ToGateway, to: number, options: EncodeOptions = {}): v1.ToGateway | v2.ToGateway | null {
+export function downgradeToGateway(message: v2.ToGateway, to: 1, options?: DowngradeOptions): v1.ToGateway | null
+export function downgradeToGateway(message: v2.ToGateway, to: 2, options?: DowngradeOptions): v2.ToGateway | null
+export function downgradeToGateway(message: v2.ToGateway, to: number, options: DowngradeOptions = {}): v1.ToGateway | v2.ToGateway | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -228,14 +241,14 @@ export function downgradeToGateway(message: v2.ToGateway, to: number, options: E
 }
 
 /**
- * Writes a v2 `ToGateway` as the bytes of `options.version` (default 2).
+ * Writes a v2 `ToGateway` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToGateway(message: v2.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGateway(message: v2.ToGateway, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToGateway(message: v2.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGateway(message: v2.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToGateway(message: v2.ToGateway, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToGateway")
   try {
     switch (version) {
       case 1:
@@ -256,17 +269,17 @@ export function decodeToGatewayFrame(frame: BytesLike): DecodedFrame<v2.ToGatewa
 }
 
 /** Writes a v2 `ToGateway` as an embedded-version frame of `options.version`. */
-export function encodeToGatewayFrame(message: v2.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGatewayFrame(message: v2.ToGateway, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToGatewayFrame(message: v2.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGatewayFrame(message: v2.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToGatewayFrame(message: v2.ToGateway, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToGatewayFrame")
   const payload = encodeToGateway(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
 /** Reads a `ToServerlessServer` of any version into the v2 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions = {}): v2.ToServerlessServer {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions): v2.ToServerlessServer {
+  const version = namedVersion(options, "decodeToServerlessServer")
   switch (version) {
     case 1:
       return m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), UPGRADE_1_2)
@@ -291,9 +304,9 @@ export function upgradeToServerlessServer(message: v1.ToServerlessServer | v2.To
  * Downgrades a v2 `ToServerlessServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServerlessServer(message: v2.ToServerlessServer, to: 1, options?: EncodeOptions): v1.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v2.ToServerlessServer, to: 2, options?: EncodeOptions): v2.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v2.ToServerlessServer, to: number, options: EncodeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | null {
+export function downgradeToServerlessServer(message: v2.ToServerlessServer, to: 1, options?: DowngradeOptions): v1.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v2.ToServerlessServer, to: 2, options?: DowngradeOptions): v2.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v2.ToServerlessServer, to: number, options: DowngradeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -308,14 +321,14 @@ export function downgradeToServerlessServer(message: v2.ToServerlessServer, to: 
 }
 
 /**
- * Writes a v2 `ToServerlessServer` as the bytes of `options.version` (default 2).
+ * Writes a v2 `ToServerlessServer` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServerlessServer(message: v2.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServer(message: v2.ToServerlessServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServerlessServer(message: v2.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServer(message: v2.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServerlessServer(message: v2.ToServerlessServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServerlessServer")
   try {
     switch (version) {
       case 1:
@@ -336,10 +349,10 @@ export function decodeToServerlessServerFrame(frame: BytesLike): DecodedFrame<v2
 }
 
 /** Writes a v2 `ToServerlessServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerlessServerFrame(message: v2.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServerFrame(message: v2.ToServerlessServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServerlessServerFrame(message: v2.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServerFrame(message: v2.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServerlessServerFrame(message: v2.ToServerlessServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServerlessServerFrame")
   const payload = encodeToServerlessServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }

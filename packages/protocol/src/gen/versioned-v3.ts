@@ -2,6 +2,7 @@
 import type { BytesLike } from "../runtime/bytes.js"
 import { type DowngradeOptions, MessageDropped, migrationContext, upgradeContext } from "../runtime/migration-context.js"
 import { readEmbeddedVersion, writeEmbeddedVersion } from "../embedded-version.js"
+import { VersionError } from "../runtime/errors.js"
 import { checkedVersion } from "../runtime/version-check.js"
 import * as v1 from "./v1/index.js"
 import * as v2 from "./v2/index.js"
@@ -16,11 +17,23 @@ const UPGRADE_1_2 = upgradeContext(1, 2)
 const UPGRADE_2_3 = upgradeContext(2, 3)
 
 export interface VersionOptions {
-  /** Protocol version of the bytes. Default: 3, the latest. */
-  readonly version?: number
+  /** Protocol version of the bytes: they do not say it themselves, so it has no default. */
+  readonly version: number
 }
 
 export interface EncodeOptions extends VersionOptions, DowngradeOptions {}
+
+/**
+ * The version a caller named. Bytes do not say which version wrote them, so a missing one is a
+ * `VersionError`, never the latest by default (callers without types can still omit it).
+ */
+function namedVersion(options: VersionOptions | undefined, fn: string): (typeof VERSIONS)[number] {
+  if (options?.version === undefined) {
+    const choices = VERSIONS.join(" | ")
+    throw new VersionError(fn + " needs the protocol version: { version: " + choices + " }")
+  }
+  return checkedVersion(options.version, VERSIONS)
+}
 
 export interface DecodedFrame<T> {
   readonly version: number
@@ -28,8 +41,8 @@ export interface DecodedFrame<T> {
 }
 
 /** Reads a `ToServer` of any version into the v3 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServer(bytes: BytesLike, options: VersionOptions = {}): v3.ToServer {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToServer(bytes: BytesLike, options: VersionOptions): v3.ToServer {
+  const version = namedVersion(options, "decodeToServer")
   switch (version) {
     case 1:
       return m2.upgrade.ToServer(m1.upgrade.ToServer(v1.decodeToServer(bytes), UPGRADE_1_2), UPGRADE_2_3)
@@ -59,10 +72,10 @@ export function upgradeToServer(message: v1.ToServer | v2.ToServer | v3.ToServer
  * Downgrades a v3 `ToServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServer(message: v3.ToServer, to: 1, options?: EncodeOptions): v1.ToServer | null
-export function downgradeToServer(message: v3.ToServer, to: 2, options?: EncodeOptions): v2.ToServer | null
-export function downgradeToServer(message: v3.ToServer, to: 3, options?: EncodeOptions): v3.ToServer | null
-export function downgradeToServer(message: v3.ToServer, to: number, options: EncodeOptions = {}): v1.ToServer | v2.ToServer | v3.ToServer | null {
+export function downgradeToServer(message: v3.ToServer, to: 1, options?: DowngradeOptions): v1.ToServer | null
+export function downgradeToServer(message: v3.ToServer, to: 2, options?: DowngradeOptions): v2.ToServer | null
+export function downgradeToServer(message: v3.ToServer, to: 3, options?: DowngradeOptions): v3.ToServer | null
+export function downgradeToServer(message: v3.ToServer, to: number, options: DowngradeOptions = {}): v1.ToServer | v2.ToServer | v3.ToServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -79,14 +92,14 @@ export function downgradeToServer(message: v3.ToServer, to: number, options: Enc
 }
 
 /**
- * Writes a v3 `ToServer` as the bytes of `options.version` (default 3).
+ * Writes a v3 `ToServer` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServer(message: v3.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServer(message: v3.ToServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServer(message: v3.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServer(message: v3.ToServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServer(message: v3.ToServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServer")
   try {
     switch (version) {
       case 1:
@@ -109,17 +122,17 @@ export function decodeToServerFrame(frame: BytesLike): DecodedFrame<v3.ToServer>
 }
 
 /** Writes a v3 `ToServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerFrame(message: v3.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerFrame(message: v3.ToServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServerFrame(message: v3.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerFrame(message: v3.ToServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServerFrame(message: v3.ToServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServerFrame")
   const payload = encodeToServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
 /** Reads a `ToClient` of any version into the v3 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToClient(bytes: BytesLike, options: VersionOptions = {}): v3.ToClient {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToClient(bytes: BytesLike, options: VersionOptions): v3.ToClient {
+  const version = namedVersion(options, "decodeToClient")
   switch (version) {
     case 1:
       return m2.upgrade.ToClient(m1.upgrade.ToClient(v1.decodeToClient(bytes), UPGRADE_1_2), UPGRADE_2_3)
@@ -149,10 +162,10 @@ export function upgradeToClient(message: v1.ToClient | v2.ToClient | v3.ToClient
  * Downgrades a v3 `ToClient` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToClient(message: v3.ToClient, to: 1, options?: EncodeOptions): v1.ToClient | null
-export function downgradeToClient(message: v3.ToClient, to: 2, options?: EncodeOptions): v2.ToClient | null
-export function downgradeToClient(message: v3.ToClient, to: 3, options?: EncodeOptions): v3.ToClient | null
-export function downgradeToClient(message: v3.ToClient, to: number, options: EncodeOptions = {}): v1.ToClient | v2.ToClient | v3.ToClient | null {
+export function downgradeToClient(message: v3.ToClient, to: 1, options?: DowngradeOptions): v1.ToClient | null
+export function downgradeToClient(message: v3.ToClient, to: 2, options?: DowngradeOptions): v2.ToClient | null
+export function downgradeToClient(message: v3.ToClient, to: 3, options?: DowngradeOptions): v3.ToClient | null
+export function downgradeToClient(message: v3.ToClient, to: number, options: DowngradeOptions = {}): v1.ToClient | v2.ToClient | v3.ToClient | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -169,14 +182,14 @@ export function downgradeToClient(message: v3.ToClient, to: number, options: Enc
 }
 
 /**
- * Writes a v3 `ToClient` as the bytes of `options.version` (default 3).
+ * Writes a v3 `ToClient` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToClient(message: v3.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClient(message: v3.ToClient, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToClient(message: v3.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClient(message: v3.ToClient, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToClient(message: v3.ToClient, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToClient")
   try {
     switch (version) {
       case 1:
@@ -199,17 +212,17 @@ export function decodeToClientFrame(frame: BytesLike): DecodedFrame<v3.ToClient>
 }
 
 /** Writes a v3 `ToClient` as an embedded-version frame of `options.version`. */
-export function encodeToClientFrame(message: v3.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClientFrame(message: v3.ToClient, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToClientFrame(message: v3.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClientFrame(message: v3.ToClient, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToClientFrame(message: v3.ToClient, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToClientFrame")
   const payload = encodeToClient(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
 /** Reads a `ToGateway` of any version into the v3 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToGateway(bytes: BytesLike, options: VersionOptions = {}): v3.ToGateway {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToGateway(bytes: BytesLike, options: VersionOptions): v3.ToGateway {
+  const version = namedVersion(options, "decodeToGateway")
   switch (version) {
     case 1:
       return m2.upgrade.ToGateway(m1.upgrade.ToGateway(v1.decodeToGateway(bytes), UPGRADE_1_2), UPGRADE_2_3)
@@ -239,10 +252,10 @@ export function upgradeToGateway(message: v1.ToGateway | v2.ToGateway | v3.ToGat
  * Downgrades a v3 `ToGateway` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToGateway(message: v3.ToGateway, to: 1, options?: EncodeOptions): v1.ToGateway | null
-export function downgradeToGateway(message: v3.ToGateway, to: 2, options?: EncodeOptions): v2.ToGateway | null
-export function downgradeToGateway(message: v3.ToGateway, to: 3, options?: EncodeOptions): v3.ToGateway | null
-export function downgradeToGateway(message: v3.ToGateway, to: number, options: EncodeOptions = {}): v1.ToGateway | v2.ToGateway | v3.ToGateway | null {
+export function downgradeToGateway(message: v3.ToGateway, to: 1, options?: DowngradeOptions): v1.ToGateway | null
+export function downgradeToGateway(message: v3.ToGateway, to: 2, options?: DowngradeOptions): v2.ToGateway | null
+export function downgradeToGateway(message: v3.ToGateway, to: 3, options?: DowngradeOptions): v3.ToGateway | null
+export function downgradeToGateway(message: v3.ToGateway, to: number, options: DowngradeOptions = {}): v1.ToGateway | v2.ToGateway | v3.ToGateway | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -259,14 +272,14 @@ export function downgradeToGateway(message: v3.ToGateway, to: number, options: E
 }
 
 /**
- * Writes a v3 `ToGateway` as the bytes of `options.version` (default 3).
+ * Writes a v3 `ToGateway` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToGateway(message: v3.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGateway(message: v3.ToGateway, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToGateway(message: v3.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGateway(message: v3.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToGateway(message: v3.ToGateway, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToGateway")
   try {
     switch (version) {
       case 1:
@@ -289,17 +302,17 @@ export function decodeToGatewayFrame(frame: BytesLike): DecodedFrame<v3.ToGatewa
 }
 
 /** Writes a v3 `ToGateway` as an embedded-version frame of `options.version`. */
-export function encodeToGatewayFrame(message: v3.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGatewayFrame(message: v3.ToGateway, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToGatewayFrame(message: v3.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGatewayFrame(message: v3.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToGatewayFrame(message: v3.ToGateway, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToGatewayFrame")
   const payload = encodeToGateway(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
 /** Reads a `ToServerlessServer` of any version into the v3 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions = {}): v3.ToServerlessServer {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions): v3.ToServerlessServer {
+  const version = namedVersion(options, "decodeToServerlessServer")
   switch (version) {
     case 1:
       return m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), UPGRADE_1_2), UPGRADE_2_3)
@@ -329,10 +342,10 @@ export function upgradeToServerlessServer(message: v1.ToServerlessServer | v2.To
  * Downgrades a v3 `ToServerlessServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 1, options?: EncodeOptions): v1.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 2, options?: EncodeOptions): v2.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 3, options?: EncodeOptions): v3.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: number, options: EncodeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | null {
+export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 1, options?: DowngradeOptions): v1.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 2, options?: DowngradeOptions): v2.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 3, options?: DowngradeOptions): v3.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: number, options: DowngradeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -349,14 +362,14 @@ export function downgradeToServerlessServer(message: v3.ToServerlessServer, to: 
 }
 
 /**
- * Writes a v3 `ToServerlessServer` as the bytes of `options.version` (default 3).
+ * Writes a v3 `ToServerlessServer` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServerlessServer(message: v3.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServer(message: v3.ToServerlessServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServerlessServer(message: v3.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServer(message: v3.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServerlessServer(message: v3.ToServerlessServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServerlessServer")
   try {
     switch (version) {
       case 1:
@@ -379,10 +392,10 @@ export function decodeToServerlessServerFrame(frame: BytesLike): DecodedFrame<v3
 }
 
 /** Writes a v3 `ToServerlessServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerlessServerFrame(message: v3.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServerFrame(message: v3.ToServerlessServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServerlessServerFrame(message: v3.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServerFrame(message: v3.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServerlessServerFrame(message: v3.ToServerlessServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServerlessServerFrame")
   const payload = encodeToServerlessServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }

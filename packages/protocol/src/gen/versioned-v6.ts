@@ -2,6 +2,7 @@
 import type { BytesLike } from "../runtime/bytes.js"
 import { type DowngradeOptions, MessageDropped, migrationContext, upgradeContext } from "../runtime/migration-context.js"
 import { readEmbeddedVersion, writeEmbeddedVersion } from "../embedded-version.js"
+import { VersionError } from "../runtime/errors.js"
 import { checkedVersion } from "../runtime/version-check.js"
 import * as v1 from "./v1/index.js"
 import * as v2 from "./v2/index.js"
@@ -25,11 +26,23 @@ const UPGRADE_4_5 = upgradeContext(4, 5)
 const UPGRADE_5_6 = upgradeContext(5, 6)
 
 export interface VersionOptions {
-  /** Protocol version of the bytes. Default: 6, the latest. */
-  readonly version?: number
+  /** Protocol version of the bytes: they do not say it themselves, so it has no default. */
+  readonly version: number
 }
 
 export interface EncodeOptions extends VersionOptions, DowngradeOptions {}
+
+/**
+ * The version a caller named. Bytes do not say which version wrote them, so a missing one is a
+ * `VersionError`, never the latest by default (callers without types can still omit it).
+ */
+function namedVersion(options: VersionOptions | undefined, fn: string): (typeof VERSIONS)[number] {
+  if (options?.version === undefined) {
+    const choices = VERSIONS.join(" | ")
+    throw new VersionError(fn + " needs the protocol version: { version: " + choices + " }")
+  }
+  return checkedVersion(options.version, VERSIONS)
+}
 
 export interface DecodedFrame<T> {
   readonly version: number
@@ -37,8 +50,8 @@ export interface DecodedFrame<T> {
 }
 
 /** Reads a `ToServer` of any version into the v6 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServer(bytes: BytesLike, options: VersionOptions = {}): v6.ToServer {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToServer(bytes: BytesLike, options: VersionOptions): v6.ToServer {
+  const version = namedVersion(options, "decodeToServer")
   switch (version) {
     case 1:
       return m5.upgrade.ToServer(m4.upgrade.ToServer(m3.upgrade.ToServer(m2.upgrade.ToServer(m1.upgrade.ToServer(v1.decodeToServer(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6)
@@ -83,13 +96,13 @@ export function upgradeToServer(message: v1.ToServer | v2.ToServer | v3.ToServer
  * Downgrades a v6 `ToServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServer(message: v6.ToServer, to: 1, options?: EncodeOptions): v1.ToServer | null
-export function downgradeToServer(message: v6.ToServer, to: 2, options?: EncodeOptions): v2.ToServer | null
-export function downgradeToServer(message: v6.ToServer, to: 3, options?: EncodeOptions): v3.ToServer | null
-export function downgradeToServer(message: v6.ToServer, to: 4, options?: EncodeOptions): v4.ToServer | null
-export function downgradeToServer(message: v6.ToServer, to: 5, options?: EncodeOptions): v5.ToServer | null
-export function downgradeToServer(message: v6.ToServer, to: 6, options?: EncodeOptions): v6.ToServer | null
-export function downgradeToServer(message: v6.ToServer, to: number, options: EncodeOptions = {}): v1.ToServer | v2.ToServer | v3.ToServer | v4.ToServer | v5.ToServer | v6.ToServer | null {
+export function downgradeToServer(message: v6.ToServer, to: 1, options?: DowngradeOptions): v1.ToServer | null
+export function downgradeToServer(message: v6.ToServer, to: 2, options?: DowngradeOptions): v2.ToServer | null
+export function downgradeToServer(message: v6.ToServer, to: 3, options?: DowngradeOptions): v3.ToServer | null
+export function downgradeToServer(message: v6.ToServer, to: 4, options?: DowngradeOptions): v4.ToServer | null
+export function downgradeToServer(message: v6.ToServer, to: 5, options?: DowngradeOptions): v5.ToServer | null
+export function downgradeToServer(message: v6.ToServer, to: 6, options?: DowngradeOptions): v6.ToServer | null
+export function downgradeToServer(message: v6.ToServer, to: number, options: DowngradeOptions = {}): v1.ToServer | v2.ToServer | v3.ToServer | v4.ToServer | v5.ToServer | v6.ToServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -112,14 +125,14 @@ export function downgradeToServer(message: v6.ToServer, to: number, options: Enc
 }
 
 /**
- * Writes a v6 `ToServer` as the bytes of `options.version` (default 6).
+ * Writes a v6 `ToServer` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServer(message: v6.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServer(message: v6.ToServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServer(message: v6.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServer(message: v6.ToServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServer(message: v6.ToServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServer")
   try {
     switch (version) {
       case 1:
@@ -148,17 +161,17 @@ export function decodeToServerFrame(frame: BytesLike): DecodedFrame<v6.ToServer>
 }
 
 /** Writes a v6 `ToServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerFrame(message: v6.ToServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerFrame(message: v6.ToServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServerFrame(message: v6.ToServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerFrame(message: v6.ToServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServerFrame(message: v6.ToServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServerFrame")
   const payload = encodeToServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
 /** Reads a `ToClient` of any version into the v6 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToClient(bytes: BytesLike, options: VersionOptions = {}): v6.ToClient {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToClient(bytes: BytesLike, options: VersionOptions): v6.ToClient {
+  const version = namedVersion(options, "decodeToClient")
   switch (version) {
     case 1:
       return m5.upgrade.ToClient(m4.upgrade.ToClient(m3.upgrade.ToClient(m2.upgrade.ToClient(m1.upgrade.ToClient(v1.decodeToClient(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6)
@@ -203,13 +216,13 @@ export function upgradeToClient(message: v1.ToClient | v2.ToClient | v3.ToClient
  * Downgrades a v6 `ToClient` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToClient(message: v6.ToClient, to: 1, options?: EncodeOptions): v1.ToClient | null
-export function downgradeToClient(message: v6.ToClient, to: 2, options?: EncodeOptions): v2.ToClient | null
-export function downgradeToClient(message: v6.ToClient, to: 3, options?: EncodeOptions): v3.ToClient | null
-export function downgradeToClient(message: v6.ToClient, to: 4, options?: EncodeOptions): v4.ToClient | null
-export function downgradeToClient(message: v6.ToClient, to: 5, options?: EncodeOptions): v5.ToClient | null
-export function downgradeToClient(message: v6.ToClient, to: 6, options?: EncodeOptions): v6.ToClient | null
-export function downgradeToClient(message: v6.ToClient, to: number, options: EncodeOptions = {}): v1.ToClient | v2.ToClient | v3.ToClient | v4.ToClient | v5.ToClient | v6.ToClient | null {
+export function downgradeToClient(message: v6.ToClient, to: 1, options?: DowngradeOptions): v1.ToClient | null
+export function downgradeToClient(message: v6.ToClient, to: 2, options?: DowngradeOptions): v2.ToClient | null
+export function downgradeToClient(message: v6.ToClient, to: 3, options?: DowngradeOptions): v3.ToClient | null
+export function downgradeToClient(message: v6.ToClient, to: 4, options?: DowngradeOptions): v4.ToClient | null
+export function downgradeToClient(message: v6.ToClient, to: 5, options?: DowngradeOptions): v5.ToClient | null
+export function downgradeToClient(message: v6.ToClient, to: 6, options?: DowngradeOptions): v6.ToClient | null
+export function downgradeToClient(message: v6.ToClient, to: number, options: DowngradeOptions = {}): v1.ToClient | v2.ToClient | v3.ToClient | v4.ToClient | v5.ToClient | v6.ToClient | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -232,14 +245,14 @@ export function downgradeToClient(message: v6.ToClient, to: number, options: Enc
 }
 
 /**
- * Writes a v6 `ToClient` as the bytes of `options.version` (default 6).
+ * Writes a v6 `ToClient` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToClient(message: v6.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClient(message: v6.ToClient, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToClient(message: v6.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClient(message: v6.ToClient, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToClient(message: v6.ToClient, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToClient")
   try {
     switch (version) {
       case 1:
@@ -268,17 +281,17 @@ export function decodeToClientFrame(frame: BytesLike): DecodedFrame<v6.ToClient>
 }
 
 /** Writes a v6 `ToClient` as an embedded-version frame of `options.version`. */
-export function encodeToClientFrame(message: v6.ToClient, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToClientFrame(message: v6.ToClient, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToClientFrame(message: v6.ToClient, options: EncodeOptions): Uint8Array | null
-export function encodeToClientFrame(message: v6.ToClient, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToClientFrame(message: v6.ToClient, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToClientFrame")
   const payload = encodeToClient(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
 /** Reads a `ToGateway` of any version into the v6 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToGateway(bytes: BytesLike, options: VersionOptions = {}): v6.ToGateway {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToGateway(bytes: BytesLike, options: VersionOptions): v6.ToGateway {
+  const version = namedVersion(options, "decodeToGateway")
   switch (version) {
     case 1:
       return m5.upgrade.ToGateway(m4.upgrade.ToGateway(m3.upgrade.ToGateway(m2.upgrade.ToGateway(m1.upgrade.ToGateway(v1.decodeToGateway(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6)
@@ -323,13 +336,13 @@ export function upgradeToGateway(message: v1.ToGateway | v2.ToGateway | v3.ToGat
  * Downgrades a v6 `ToGateway` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToGateway(message: v6.ToGateway, to: 1, options?: EncodeOptions): v1.ToGateway | null
-export function downgradeToGateway(message: v6.ToGateway, to: 2, options?: EncodeOptions): v2.ToGateway | null
-export function downgradeToGateway(message: v6.ToGateway, to: 3, options?: EncodeOptions): v3.ToGateway | null
-export function downgradeToGateway(message: v6.ToGateway, to: 4, options?: EncodeOptions): v4.ToGateway | null
-export function downgradeToGateway(message: v6.ToGateway, to: 5, options?: EncodeOptions): v5.ToGateway | null
-export function downgradeToGateway(message: v6.ToGateway, to: 6, options?: EncodeOptions): v6.ToGateway | null
-export function downgradeToGateway(message: v6.ToGateway, to: number, options: EncodeOptions = {}): v1.ToGateway | v2.ToGateway | v3.ToGateway | v4.ToGateway | v5.ToGateway | v6.ToGateway | null {
+export function downgradeToGateway(message: v6.ToGateway, to: 1, options?: DowngradeOptions): v1.ToGateway | null
+export function downgradeToGateway(message: v6.ToGateway, to: 2, options?: DowngradeOptions): v2.ToGateway | null
+export function downgradeToGateway(message: v6.ToGateway, to: 3, options?: DowngradeOptions): v3.ToGateway | null
+export function downgradeToGateway(message: v6.ToGateway, to: 4, options?: DowngradeOptions): v4.ToGateway | null
+export function downgradeToGateway(message: v6.ToGateway, to: 5, options?: DowngradeOptions): v5.ToGateway | null
+export function downgradeToGateway(message: v6.ToGateway, to: 6, options?: DowngradeOptions): v6.ToGateway | null
+export function downgradeToGateway(message: v6.ToGateway, to: number, options: DowngradeOptions = {}): v1.ToGateway | v2.ToGateway | v3.ToGateway | v4.ToGateway | v5.ToGateway | v6.ToGateway | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -352,14 +365,14 @@ export function downgradeToGateway(message: v6.ToGateway, to: number, options: E
 }
 
 /**
- * Writes a v6 `ToGateway` as the bytes of `options.version` (default 6).
+ * Writes a v6 `ToGateway` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToGateway(message: v6.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGateway(message: v6.ToGateway, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToGateway(message: v6.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGateway(message: v6.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToGateway(message: v6.ToGateway, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToGateway")
   try {
     switch (version) {
       case 1:
@@ -388,17 +401,17 @@ export function decodeToGatewayFrame(frame: BytesLike): DecodedFrame<v6.ToGatewa
 }
 
 /** Writes a v6 `ToGateway` as an embedded-version frame of `options.version`. */
-export function encodeToGatewayFrame(message: v6.ToGateway, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToGatewayFrame(message: v6.ToGateway, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToGatewayFrame(message: v6.ToGateway, options: EncodeOptions): Uint8Array | null
-export function encodeToGatewayFrame(message: v6.ToGateway, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToGatewayFrame(message: v6.ToGateway, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToGatewayFrame")
   const payload = encodeToGateway(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
 /** Reads a `ToServerlessServer` of any version into the v6 shape. Throws `DecodeError` or `VersionError`. */
-export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions = {}): v6.ToServerlessServer {
-  const version = checkedVersion(options.version, VERSIONS)
+export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptions): v6.ToServerlessServer {
+  const version = namedVersion(options, "decodeToServerlessServer")
   switch (version) {
     case 1:
       return m5.upgrade.ToServerlessServer(m4.upgrade.ToServerlessServer(m3.upgrade.ToServerlessServer(m2.upgrade.ToServerlessServer(m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), UPGRADE_1_2), UPGRADE_2_3), UPGRADE_3_4), UPGRADE_4_5), UPGRADE_5_6)
@@ -443,13 +456,13 @@ export function upgradeToServerlessServer(message: v1.ToServerlessServer | v2.To
  * Downgrades a v6 `ToServerlessServer` to version `to`. A loss of meaning throws `DowngradeError`,
  * or under `lossy: "drop"` is reported to `onLoss`; a message with no counterpart returns `null`.
  */
-export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 1, options?: EncodeOptions): v1.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 2, options?: EncodeOptions): v2.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 3, options?: EncodeOptions): v3.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 4, options?: EncodeOptions): v4.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 5, options?: EncodeOptions): v5.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 6, options?: EncodeOptions): v6.ToServerlessServer | null
-export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: number, options: EncodeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | v4.ToServerlessServer | v5.ToServerlessServer | v6.ToServerlessServer | null {
+export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 1, options?: DowngradeOptions): v1.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 2, options?: DowngradeOptions): v2.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 3, options?: DowngradeOptions): v3.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 4, options?: DowngradeOptions): v4.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 5, options?: DowngradeOptions): v5.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 6, options?: DowngradeOptions): v6.ToServerlessServer | null
+export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: number, options: DowngradeOptions = {}): v1.ToServerlessServer | v2.ToServerlessServer | v3.ToServerlessServer | v4.ToServerlessServer | v5.ToServerlessServer | v6.ToServerlessServer | null {
   try {
     switch (checkedVersion(to, VERSIONS)) {
       case 1:
@@ -472,14 +485,14 @@ export function downgradeToServerlessServer(message: v6.ToServerlessServer, to: 
 }
 
 /**
- * Writes a v6 `ToServerlessServer` as the bytes of `options.version` (default 6).
+ * Writes a v6 `ToServerlessServer` as the bytes of `options.version`.
  * Throws `DowngradeError` when that version cannot carry its meaning; under `lossy: "drop"`
  * returns `null` for a message the version has no counterpart for.
  */
-export function encodeToServerlessServer(message: v6.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServer(message: v6.ToServerlessServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServerlessServer(message: v6.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServer(message: v6.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServerlessServer(message: v6.ToServerlessServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServerlessServer")
   try {
     switch (version) {
       case 1:
@@ -508,10 +521,10 @@ export function decodeToServerlessServerFrame(frame: BytesLike): DecodedFrame<v6
 }
 
 /** Writes a v6 `ToServerlessServer` as an embedded-version frame of `options.version`. */
-export function encodeToServerlessServerFrame(message: v6.ToServerlessServer, options?: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
+export function encodeToServerlessServerFrame(message: v6.ToServerlessServer, options: EncodeOptions & { readonly lossy?: "refuse" }): Uint8Array
 export function encodeToServerlessServerFrame(message: v6.ToServerlessServer, options: EncodeOptions): Uint8Array | null
-export function encodeToServerlessServerFrame(message: v6.ToServerlessServer, options: EncodeOptions = {}): Uint8Array | null {
-  const version = checkedVersion(options.version, VERSIONS)
+export function encodeToServerlessServerFrame(message: v6.ToServerlessServer, options: EncodeOptions): Uint8Array | null {
+  const version = namedVersion(options, "encodeToServerlessServerFrame")
   const payload = encodeToServerlessServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }

@@ -4,6 +4,7 @@ import { fromJsonValue, type JsonValue, toJsonValue } from "../../runtime/json-m
 import { decodeRoot, encodeRoot, encodeRootInto } from "../../runtime/root-codec.js"
 import { type StringifyOptions, stringifyValue } from "../../runtime/stringify.js"
 import * as codec from "./codec.js"
+import * as encoders from "./encoders.js"
 import { schema } from "./schema.js"
 
 export * from "./codec.js"
@@ -13,12 +14,12 @@ export const version = 4
 
 /** Encodes a v4 `ActorCommandKeyData` message. Throws `EncodeError`. */
 export function encodeActorCommandKeyData(message: codec.ActorCommandKeyData): Uint8Array {
-  return encodeRoot(codec.writeActorCommandKeyData, message, "ActorCommandKeyData", version)
+  return encodeRoot(encoders.sizeActorCommandKeyData, encoders.putActorCommandKeyData, message, schema, "ActorCommandKeyData")
 }
 
 /** Encodes a v4 `ActorCommandKeyData` message into `target` without allocating; returns the length. */
 export function encodeActorCommandKeyDataInto(message: codec.ActorCommandKeyData, target: Uint8Array): number {
-  return encodeRootInto(codec.writeActorCommandKeyData, message, target, "ActorCommandKeyData", version)
+  return encodeRootInto(encoders.sizeActorCommandKeyData, encoders.putActorCommandKeyData, message, target, schema, "ActorCommandKeyData")
 }
 
 /** Decodes one whole v4 `ActorCommandKeyData` message. Throws `DecodeError` with the byte offset. */
@@ -28,12 +29,12 @@ export function decodeActorCommandKeyData(bytes: BytesLike): codec.ActorCommandK
 
 /** Encodes a v4 `ToServer` message. Throws `EncodeError`. */
 export function encodeToServer(message: codec.ToServer): Uint8Array {
-  return encodeRoot(codec.writeToServer, message, "ToServer", version)
+  return encodeRoot(encoders.sizeToServer, encoders.putToServer, message, schema, "ToServer")
 }
 
 /** Encodes a v4 `ToServer` message into `target` without allocating; returns the length. */
 export function encodeToServerInto(message: codec.ToServer, target: Uint8Array): number {
-  return encodeRootInto(codec.writeToServer, message, target, "ToServer", version)
+  return encodeRootInto(encoders.sizeToServer, encoders.putToServer, message, target, schema, "ToServer")
 }
 
 /** Decodes one whole v4 `ToServer` message. Throws `DecodeError` with the byte offset. */
@@ -43,12 +44,12 @@ export function decodeToServer(bytes: BytesLike): codec.ToServer {
 
 /** Encodes a v4 `ToClient` message. Throws `EncodeError`. */
 export function encodeToClient(message: codec.ToClient): Uint8Array {
-  return encodeRoot(codec.writeToClient, message, "ToClient", version)
+  return encodeRoot(encoders.sizeToClient, encoders.putToClient, message, schema, "ToClient")
 }
 
 /** Encodes a v4 `ToClient` message into `target` without allocating; returns the length. */
 export function encodeToClientInto(message: codec.ToClient, target: Uint8Array): number {
-  return encodeRootInto(codec.writeToClient, message, target, "ToClient", version)
+  return encodeRootInto(encoders.sizeToClient, encoders.putToClient, message, target, schema, "ToClient")
 }
 
 /** Decodes one whole v4 `ToClient` message. Throws `DecodeError` with the byte offset. */
@@ -58,12 +59,12 @@ export function decodeToClient(bytes: BytesLike): codec.ToClient {
 
 /** Encodes a v4 `ToRunner` message. Throws `EncodeError`. */
 export function encodeToRunner(message: codec.ToRunner): Uint8Array {
-  return encodeRoot(codec.writeToRunner, message, "ToRunner", version)
+  return encodeRoot(encoders.sizeToRunner, encoders.putToRunner, message, schema, "ToRunner")
 }
 
 /** Encodes a v4 `ToRunner` message into `target` without allocating; returns the length. */
 export function encodeToRunnerInto(message: codec.ToRunner, target: Uint8Array): number {
-  return encodeRootInto(codec.writeToRunner, message, target, "ToRunner", version)
+  return encodeRootInto(encoders.sizeToRunner, encoders.putToRunner, message, target, schema, "ToRunner")
 }
 
 /** Decodes one whole v4 `ToRunner` message. Throws `DecodeError` with the byte offset. */
@@ -73,12 +74,12 @@ export function decodeToRunner(bytes: BytesLike): codec.ToRunner {
 
 /** Encodes a v4 `ToGateway` message. Throws `EncodeError`. */
 export function encodeToGateway(message: codec.ToGateway): Uint8Array {
-  return encodeRoot(codec.writeToGateway, message, "ToGateway", version)
+  return encodeRoot(encoders.sizeToGateway, encoders.putToGateway, message, schema, "ToGateway")
 }
 
 /** Encodes a v4 `ToGateway` message into `target` without allocating; returns the length. */
 export function encodeToGatewayInto(message: codec.ToGateway, target: Uint8Array): number {
-  return encodeRootInto(codec.writeToGateway, message, target, "ToGateway", version)
+  return encodeRootInto(encoders.sizeToGateway, encoders.putToGateway, message, target, schema, "ToGateway")
 }
 
 /** Decodes one whole v4 `ToGateway` message. Throws `DecodeError` with the byte offset. */
@@ -88,12 +89,12 @@ export function decodeToGateway(bytes: BytesLike): codec.ToGateway {
 
 /** Encodes a v4 `ToServerlessServer` message. Throws `EncodeError`. */
 export function encodeToServerlessServer(message: codec.ToServerlessServer): Uint8Array {
-  return encodeRoot(codec.writeToServerlessServer, message, "ToServerlessServer", version)
+  return encodeRoot(encoders.sizeToServerlessServer, encoders.putToServerlessServer, message, schema, "ToServerlessServer")
 }
 
 /** Encodes a v4 `ToServerlessServer` message into `target` without allocating; returns the length. */
 export function encodeToServerlessServerInto(message: codec.ToServerlessServer, target: Uint8Array): number {
-  return encodeRootInto(codec.writeToServerlessServer, message, target, "ToServerlessServer", version)
+  return encodeRootInto(encoders.sizeToServerlessServer, encoders.putToServerlessServer, message, target, schema, "ToServerlessServer")
 }
 
 /** Decodes one whole v4 `ToServerlessServer` message. Throws `DecodeError` with the byte offset. */
