@@ -57,7 +57,7 @@ describe("tunnelwire bump", () => {
         "  create  packages/protocol/src/migrations/v3-to-v4.ts: hand-written converters between v3 and v4",
         "  update  packages/protocol/package.json: export ./v4; ./latest is v4",
         "  create  .changeset/protocol-v4.md: changeset for @tunnelwire/protocol",
-        "  write   7 generated file(s) in packages/protocol/src/gen",
+        "  write   8 generated file(s) in packages/protocol/src/gen",
       ].join("\n"),
     )
     expect(snapshot(target)).toEqual(before)
