@@ -95,6 +95,14 @@ describe("v3 decoders on crafted input", () => {
       1,
       "collection of 65535 entries exceeds the remaining input",
     ],
+    [
+      // 3 ≤ 10, but an event takes at least 9 bytes: refused before reading a single one.
+      "a ToServerEvents list claiming 3 events with 10 bytes left, fewer than 3 minimal events",
+      "ToServer",
+      [1, 3, ...new Array(10).fill(0)],
+      1,
+      "collection of 3 entries exceeds the remaining input",
+    ],
     ["an actor id claiming 1 GiB", "ToServer", [5, ...GIB_VARINT, 0x61, 0x62], 6, "missing bytes"],
     [
       "a KvPutRequest key claiming 1 GiB",
