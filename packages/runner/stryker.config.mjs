@@ -1,0 +1,6 @@
+import { strykerConfig } from "../../scripts/mutation/stryker-base.mjs"
+
+export default strykerConfig({
+  pkg: "packages/runner",
+  mutate: ["src/**/*.ts"],
+})
