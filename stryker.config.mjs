@@ -24,6 +24,8 @@ export default {
   jsonReporter: { fileName: `${reportDir(name)}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   concurrency: scope.concurrency,
+  // A full pass of the protocol suite takes minutes on a loaded 2-core machine.
+  dryRunTimeoutMinutes: 30,
   ignorePatterns: ["**/dist", "reports", "**/test-results", "**/coverage", "**/.turbo"],
   // Stryker would add `// @ts-nocheck` to sources, and generated code must stay byte for byte.
   disableTypeChecks: false,

@@ -6,7 +6,11 @@ import { arbitraryOf } from "./support/arbitrary.js"
 import { applyMutation, byteMutation } from "./support/byte-mutations.js"
 import { type RootCodec, rootCodecOf } from "./support/root-codecs.js"
 
-const INPUTS_PER_ROOT = { numRuns: 10_000 }
+/**
+ * `npm run mutate` runs fewer (TUNNELWIRE_FUZZ_RUNS): this test covers every decoder, so each
+ * mutant of the runtime would otherwise run it whole.
+ */
+const INPUTS_PER_ROOT = { numRuns: Number(process.env.TUNNELWIRE_FUZZ_RUNS ?? 10_000) }
 
 /**
  * What a decoder may do with any input: return a message, or throw a `DecodeError` that says
