@@ -81,6 +81,6 @@ describe("the rule list", () => {
     expect(lines).toHaveLength(RULES.length + 2)
     expect(lines[0]).toMatch(/^\| rule +\|/)
     expect(lines[1]).toMatch(/^\| -+ \|/)
-    RULES.forEach((rule, i) => expect(lines[i + 2]).toContain(`\`${rule.id}\``))
+    for (const [i, rule] of RULES.entries()) expect(lines[i + 2]).toContain(`\`${rule.id}\``)
   })
 })
