@@ -75,6 +75,22 @@ describe("finding messages", () => {
   })
 })
 
+describe("findings on one line", () => {
+  it("come in column order, whichever rule found them", () => {
+    const findings = (older: string, newer: string) =>
+      checkSchemaPair(
+        { file: "old.bare", source: older },
+        { file: "new.bare", source: newer },
+      ).findings.map((f) => `${f.line}:${f.column} ${f.rule}`)
+    expect(
+      findings("type S struct { a: u8 b: u8 }\n", "type S struct { a: u8 c: u16 b: u16 }\n"),
+    ).toEqual(["1:23 STRUCT_FIELD_ADDED", "1:30 STRUCT_FIELD_RETYPED"])
+    expect(findings("type S struct { a: u8 b: u8 }\n", "type S struct { a: u16 c: u8 }\n")).toEqual(
+      ["1:17 STRUCT_FIELD_RETYPED", "1:24 STRUCT_FIELD_RENAMED"],
+    )
+  })
+})
+
 describe("the rule list", () => {
   it("is a Markdown table: a header, its rule, and one row per rule", () => {
     const lines = ruleListMarkdown().split("\n")
