@@ -8,7 +8,7 @@ import {
   PROTOCOL_VERSIONS,
   RunnerClose,
 } from "@tunnelwire/protocol/pinned/v3"
-import type { Runner } from "@tunnelwire/runner"
+import type { KvEntry, Runner } from "@tunnelwire/runner"
 import { afterEach, describe, expect, it } from "vitest"
 import { type Gateway, type GatewayOptions, startGateway, type TapEvent } from "../src/index.js"
 import { eventually, gatewaySocketUrl, TestClient } from "./support/client.js"
@@ -115,6 +115,31 @@ describe.each(PROTOCOL_VERSIONS)("with the runner SDK over v%i", (version) => {
     expect(await download.text()).toBe("one two three")
     const chunks = events.filter((e) => e.type === "frame" && e.kind === "ToServerResponseChunk")
     expect(chunks.length).toBeGreaterThan(0)
+  })
+
+  it("lists KV keys put out of order in byte order, and exactly reversed", async () => {
+    await setUp()
+    const hosting = await runner({ version })
+    const actor = gateway!.createActor({ name: "echo" })
+    gateway!.wakeActor(actor.actorId)
+    await eventually(() => gateway!.getActor(actor.actorId)?.state === "running")
+    const kv = hosting.kv(actor.actorId)
+    const inserted = [[0x62, 0x61], [0xff], [0x62], [0x80, 0x00], [0x00], [0x62, 0x80], [0x80]]
+    await kv.put(inserted.map((key) => [Uint8Array.from(key), Uint8Array.from(key)]))
+    const hex = (entries: KvEntry[]) => entries.map((e) => Buffer.from(e.key).toString("hex"))
+    const sorted = ["00", "62", "6261", "6280", "80", "8000", "ff"]
+    expect(hex(await kv.listAll())).toEqual(sorted)
+    expect(hex(await kv.listAll({ reverse: true }))).toEqual([...sorted].reverse())
+    const b = Uint8Array.of(0x62)
+    expect(hex(await kv.listPrefix(b))).toEqual(["62", "6261", "6280"])
+    expect(hex(await kv.listPrefix(b, { reverse: true }))).toEqual(["6280", "6261", "62"])
+    const [start, end] = [Uint8Array.of(0x62, 0x61), Uint8Array.of(0x80, 0x00)]
+    expect(hex(await kv.listRange(start, end))).toEqual(["6261", "6280", "80", "8000"])
+    expect(hex(await kv.listRange(start, end, { exclusive: true, reverse: true }))).toEqual([
+      "80",
+      "6280",
+      "6261",
+    ])
   })
 
   it("echoes WebSocket messages in order", async () => {

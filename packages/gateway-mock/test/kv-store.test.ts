@@ -15,6 +15,14 @@ function seeded(): KvStore {
   return kv
 }
 
+const bytes = (values: number[]) => Uint8Array.from(values).buffer
+
+function listedHex(kv: KvStore, val: latest.KvListRequest): string[] {
+  const response = kv.handle({ tag: "KvListRequest", val })
+  if (response.tag !== "KvListResponse") throw new Error(response.tag)
+  return response.val.keys.map((k) => Buffer.from(k).toString("hex"))
+}
+
 function listed(kv: KvStore, val: latest.KvListRequest): string[] {
   const response = kv.handle({ tag: "KvListRequest", val })
   if (response.tag !== "KvListResponse") throw new Error(response.tag)
@@ -54,6 +62,50 @@ describe("actor KV", () => {
       "ba",
       "bb",
     ])
+  })
+
+  it("lists keys inserted out of order in byte order, high bytes and prefixes included, and exactly reversed", () => {
+    const kv = new KvStore()
+    // Neither sorted nor reverse sorted; 0x80 and above sort after ASCII, a prefix before its
+    // extensions.
+    const inserted = [
+      [0x62, 0x61],
+      [0xff],
+      [0x62],
+      [0x80, 0x00],
+      [0x00],
+      [0x62, 0x80],
+      [0x80],
+      [0x61],
+    ]
+    kv.handle({
+      tag: "KvPutRequest",
+      val: { keys: inserted.map(bytes), values: inserted.map(bytes) },
+    })
+    const hexes = (val: latest.KvListRequest) => listedHex(kv, val)
+    const both = (query: latest.KvListQuery, expected: string[]) => {
+      expect(hexes({ query, reverse: null, limit: null })).toEqual(expected)
+      expect(hexes({ query, reverse: false, limit: null })).toEqual(expected)
+      expect(hexes({ query, reverse: true, limit: null })).toEqual([...expected].reverse())
+    }
+    both({ tag: "KvListAllQuery", val: null }, [
+      "00",
+      "61",
+      "62",
+      "6261",
+      "6280",
+      "80",
+      "8000",
+      "ff",
+    ])
+    both({ tag: "KvListPrefixQuery", val: { key: bytes([0x62]) } }, ["62", "6261", "6280"])
+    both({ tag: "KvListPrefixQuery", val: { key: bytes([0x80]) } }, ["80", "8000"])
+    const range = (exclusive: boolean): latest.KvListQuery => ({
+      tag: "KvListRangeQuery",
+      val: { start: bytes([0x62, 0x61]), end: bytes([0x80, 0x00]), exclusive },
+    })
+    both(range(false), ["6261", "6280", "80", "8000"])
+    both(range(true), ["6261", "6280", "80"])
   })
 
   it("deletes and drops", () => {

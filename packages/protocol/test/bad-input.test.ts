@@ -6,7 +6,11 @@ import { arbitraryOf } from "./support/arbitrary.js"
 import { applyMutation, byteMutation } from "./support/byte-mutations.js"
 import { type RootCodec, rootCodecOf } from "./support/root-codecs.js"
 
-const INPUTS_PER_ROOT = { numRuns: 10_000 }
+/**
+ * `npm run mutate` runs fewer (TUNNELWIRE_FUZZ_RUNS): this test covers every decoder, so each
+ * mutant of the runtime would otherwise run it whole.
+ */
+const INPUTS_PER_ROOT = { numRuns: Number(process.env.TUNNELWIRE_FUZZ_RUNS ?? 10_000) }
 
 /**
  * What a decoder may do with any input: return a message, or throw a `DecodeError` that says
@@ -94,6 +98,14 @@ describe("v3 decoders on crafted input", () => {
       [1, 0xff, 0xff, 0x03, 0, 0, 0],
       1,
       "collection of 65535 entries exceeds the remaining input",
+    ],
+    [
+      // 3 ≤ 10, but an event takes at least 9 bytes: refused before reading a single one.
+      "a ToServerEvents list claiming 3 events with 10 bytes left, fewer than 3 minimal events",
+      "ToServer",
+      [1, 3, ...new Array(10).fill(0)],
+      1,
+      "collection of 3 entries exceeds the remaining input",
     ],
     ["an actor id claiming 1 GiB", "ToServer", [5, ...GIB_VARINT, 0x61, 0x62], 6, "missing bytes"],
     [

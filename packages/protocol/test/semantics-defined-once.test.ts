@@ -10,7 +10,16 @@ import {
 } from "../src/index.js"
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url))
-const SKIPPED_DIRS = new Set(["node_modules", "dist", ".git", ".turbo", "test-results", "gen"])
+// .stryker-tmp holds the mutation run's copies of the repository (npm run mutate).
+const SKIPPED_DIRS = new Set([
+  "node_modules",
+  "dist",
+  ".git",
+  ".turbo",
+  "test-results",
+  "gen",
+  ".stryker-tmp",
+])
 const SOURCE_FILE = /\.(ts|mts|js|mjs|cjs|html)$/
 
 function sourceFiles(dir: string): string[] {

@@ -5,12 +5,16 @@ import {
   type CloseRule,
   capabilities,
   classifyIndex,
+  clientCloseFor,
   closeFrameProblem,
   closeHibernates,
   GatewayClose,
+  ID_LENGTH,
+  idKey,
   indexDistance,
   isNewerIndex,
   keepsSocketWhileActorAway,
+  newId,
   nextIndex,
   numbersMessages,
   parseRunnerConnectUrl,
@@ -67,7 +71,11 @@ describe("capabilities, read off each version's schema", () => {
   })
 
   it("v3 restores hibernating requests on start and drops lastMsgIndex", () => {
-    expect(capabilities(3)).toMatchObject({
+    expect(capabilities(3)).toEqual({
+      messageIndex: true,
+      webSocketMessageAck: true,
+      canHibernate: true,
+      closeHibernateFlag: true,
       restoreHibernatingOnStart: true,
       lastMsgIndexOnOpen: false,
     })
@@ -145,6 +153,18 @@ describe("close rules", () => {
     const reason = withRayId(GatewayClose.serviceTimeout.reason, "r4y")
     expect(reason).toBe("guard.websocket_service_timeout#r4y")
     expect(withoutRayId(reason)).toBe(GatewayClose.serviceTimeout.reason)
+    expect(withoutRayId(GatewayClose.serviceTimeout.reason)).toBe(
+      GatewayClose.serviceTimeout.reason,
+    )
+  })
+
+  it("close the client with the actor's code and reason, each defaulting to GatewayClose.closed", () => {
+    expect(clientCloseFor(4000, "bye")).toEqual({ code: 4000, reason: "bye" })
+    const { code, reason } = GatewayClose.closed
+    expect(clientCloseFor(null, null)).toEqual({ code, reason })
+    expect(clientCloseFor(4000, null)).toEqual({ code: 4000, reason: GatewayClose.closed.reason })
+    expect(clientCloseFor(null, "bye")).toEqual({ code: GatewayClose.closed.code, reason: "bye" })
+    expect(clientCloseFor(0, "")).toEqual({ code: 0, reason: "" })
   })
 })
 
@@ -164,17 +184,86 @@ describe("the runner connect URL", () => {
     })
   })
 
-  it("is refused without a valid version", () => {
-    const parsed = parseRunnerConnectUrl(
-      new URL("ws://h/runners/connect?protocol_version=x&namespace=n&runner_key=k"),
-    )
-    expect(parsed).toEqual({ ok: false, error: "protocol_version must be a positive integer" })
+  it("is a secure WebSocket URL exactly when the endpoint is secure", () => {
+    const params = { protocolVersion: 3, namespace: "n", runnerKey: "k" }
+    const scheme = (endpoint: string) => new URL(runnerConnectUrl(endpoint, params)).protocol
+    expect(scheme("http://h")).toBe("ws:")
+    expect(scheme("ws://h")).toBe("ws:")
+    expect(scheme("https://h")).toBe("wss:")
+    expect(scheme("wss://h")).toBe("wss:")
+  })
+
+  it.each([
+    ["x", "protocol_version must be a positive integer"],
+    ["0", "protocol_version must be a positive integer"],
+    ["01", "protocol_version must be a positive integer"],
+    ["1x", "protocol_version must be a positive integer"],
+    ["x1", "protocol_version must be a positive integer"],
+    ["1 2", "protocol_version must be a positive integer"],
+  ])("is refused with protocol_version=%s", (version, error) => {
+    const url = new URL("ws://h/runners/connect?namespace=n&runner_key=k")
+    url.searchParams.set("protocol_version", version)
+    expect(parseRunnerConnectUrl(url)).toEqual({ ok: false, error })
+  })
+
+  it.each([
+    [
+      "another path",
+      "ws://h/runners?protocol_version=1&namespace=n&runner_key=k",
+      "not /runners/connect",
+    ],
+    [
+      "no version",
+      "ws://h/runners/connect?namespace=n&runner_key=k",
+      "protocol_version must be a positive integer",
+    ],
+    [
+      "no namespace",
+      "ws://h/runners/connect?protocol_version=1&runner_key=k",
+      "namespace is required",
+    ],
+    [
+      "an empty namespace",
+      "ws://h/runners/connect?protocol_version=1&namespace=&runner_key=k",
+      "namespace is required",
+    ],
+    [
+      "no runner key",
+      "ws://h/runners/connect?protocol_version=1&namespace=n",
+      "runner_key is required",
+    ],
+    [
+      "an empty runner key",
+      "ws://h/runners/connect?protocol_version=1&namespace=n&runner_key=",
+      "runner_key is required",
+    ],
+  ])("is refused with %s", (_what, url, error) => {
+    expect(parseRunnerConnectUrl(new URL(url))).toEqual({ ok: false, error })
+  })
+
+  it("accepts a multi-digit version", () => {
+    const url = new URL("ws://h/runners/connect?protocol_version=10&namespace=n&runner_key=k")
+    expect(parseRunnerConnectUrl(url)).toEqual({
+      ok: true,
+      params: { protocolVersion: 10, namespace: "n", runnerKey: "k" },
+    })
   })
 
   it("carries the token as a rivet_token. subprotocol", () => {
     expect(runnerSubprotocols("s3cret")).toEqual(["rivet", "rivet_token.s3cret"])
+    expect(runnerSubprotocols(undefined)).toEqual(["rivet"])
     expect(tokenFromSubprotocols(["rivet", "rivet_token.s3cret"])).toBe("s3cret")
     expect(tokenFromSubprotocols(["rivet"])).toBeUndefined()
+  })
+})
+
+describe("ids", () => {
+  it("are 16 random bytes, keyed by their lowercase hex", () => {
+    const [a, b] = [newId(), newId()]
+    expect(a.byteLength).toBe(ID_LENGTH)
+    expect(ID_LENGTH).toBe(16)
+    expect(idKey(a)).not.toBe(idKey(b))
+    expect(idKey(Uint8Array.from([0, 0xab, 0x10, 0xff]).buffer)).toBe("00ab10ff")
   })
 })
 

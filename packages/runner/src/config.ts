@@ -68,6 +68,11 @@ export interface RunnerConfig {
   readonly reconnect?: BackoffOptions
   /** Source of randomness for reconnect jitter. Default `Math.random`. */
   readonly random?: () => number
+  /**
+   * Runs a reconnect attempt after `delayMs`; returns a function that cancels it. Default
+   * `setTimeout`. Tests pass their own to see, and skip, the delays the runner waits.
+   */
+  readonly scheduleReconnect?: (attempt: () => void, delayMs: number) => () => void
   /** How long a tunnel message may wait for the gateway's `TunnelAck`. Default 30 s. */
   readonly ackTimeoutMs?: number
   /** How long a KV request may wait for its response. Default 30 s. */
@@ -86,9 +91,11 @@ export interface RunnerConfig {
 }
 
 export type ResolvedConfig = Required<
-  Omit<RunnerConfig, "token" | "metadata" | "actorNames" | "reconnect">
+  Omit<RunnerConfig, "token" | "metadata" | "actorNames" | "reconnect" | "scheduleReconnect">
 > &
-  Pick<RunnerConfig, "token" | "metadata" | "actorNames"> & { readonly reconnect: BackoffOptions }
+  Pick<RunnerConfig, "token" | "metadata" | "actorNames" | "scheduleReconnect"> & {
+    readonly reconnect: BackoffOptions
+  }
 
 export function resolveConfig(config: RunnerConfig): ResolvedConfig {
   return {

@@ -55,6 +55,7 @@ export class Runner {
       protocols: runnerSubprotocols(this.#config.token),
       backoff: this.#config.reconnect,
       random: this.#config.random,
+      schedule: this.#config.scheduleReconnect,
       logger,
       handlers: {
         opened: () => this.#introduce(),

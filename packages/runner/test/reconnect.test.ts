@@ -70,6 +70,44 @@ describe("the runner connection", () => {
     expect(stats).toEqual({ scheduled: 5 + DROPS, pending: 0, maxPending: 1 })
   })
 
+  it("waits the initial delay, doubles it per failed attempt up to the cap, and starts over once a ToClientInit arrives", async () => {
+    gateway = await FakeGateway.start({ refuseUpgrades: 4 })
+    const gw = gateway
+    const delays: number[] = []
+    const { runner } = testRunner(gw, 3, {
+      reconnect: { initialDelayMs: 10, maxDelayMs: 60, jitter: 0 },
+      // Records the delay and attempts at once: the test waits for nothing.
+      scheduleReconnect: (attempt, delayMs) => {
+        delays.push(delayMs)
+        const immediate = setImmediate(attempt)
+        return () => clearImmediate(immediate)
+      },
+    })
+    await runner.start()
+    expect(delays, "four refused upgrades").toEqual([10, 20, 40, 60])
+
+    // Sockets that open but are never accepted are failed attempts too: no start over.
+    const introduced = (connection: number) =>
+      gw.waitFor(() =>
+        gw.frames.some(
+          (f) =>
+            f.connection === connection && f.direction === "in" && f.message.tag === "ToServerInit",
+        ),
+      )
+    gw.answerInit = false
+    gw.drop()
+    await introduced(1)
+    gw.drop()
+    await introduced(2)
+    gw.answerInit = true
+    gw.drop()
+    await gw.waitForReady(4)
+    gw.drop()
+    await gw.waitForReady(5)
+    await runner.shutdown()
+    expect(delays).toEqual([10, 20, 40, 60, 10, 20, 40, 10])
+  })
+
   it("stops reconnecting when the gateway evicts it", async () => {
     gateway = await FakeGateway.start()
     const { runner } = testRunner(gateway, 3)

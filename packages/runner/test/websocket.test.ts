@@ -348,9 +348,10 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     ])
   })
 
-  it("processes a message delivered twice under the same message id once", async () => {
+  it("delivers a message sent twice under the same message id once, and acknowledges each copy", async () => {
     await startWith()
     const { requestId, events } = await open()
+    const since = gateway.frames.length
     const messageId = gateway.sendTunnel(requestId, {
       tag: "ToClientWebSocketMessage",
       val: { index: index(0), data: new TextEncoder().encode("once").buffer, binary: false },
@@ -367,6 +368,15 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     )
     await gateway.barrier()
     expect(events).toEqual(["open", "message:once"])
+    const acks = gateway
+      .received(since)
+      .filter(
+        (m) =>
+          m.tag === "ToServerTunnelMessage" &&
+          m.val.messageKind.tag === "TunnelAck" &&
+          idKey(m.val.messageId) === idKey(messageId),
+      )
+    expect(acks, "a TunnelAck for each copy").toHaveLength(2)
   })
 
   it("opens a socket that arrives while its actor starts once the actor runs", async () => {

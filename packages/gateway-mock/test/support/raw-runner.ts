@@ -31,13 +31,15 @@ export interface RawRunnerOptions {
   readonly name?: string
   readonly namespace?: string
   readonly totalSlots?: number
-  /** Answer the gateway's tunnel messages with TunnelAck (default true). */
+  /** Answer the gateway's tunnel messages with TunnelAck (default true; see `RawRunner.ackTunnel`). */
   readonly ackTunnel?: boolean
   /** Acknowledge delivered WebSocket messages (default true; v1 has no acknowledgement). */
   readonly ackMessages?: boolean
   /** Offer hibernation on open (default true; v1 cannot say it). */
   readonly canHibernate?: boolean
   readonly store?: SocketStore
+  /** Leave the gateway's stop commands pending until `finishStop` (default false: stop at once). */
+  readonly holdStops?: boolean
   /** Answers HTTP requests (null: never answers); default: echo method, path and body. */
   readonly http?: (request: RawHttpRequest) => RawHttpResponse | null
 }
@@ -77,6 +79,10 @@ export class RawRunner {
   /** Every client message delivered to an actor, per request id (hex). */
   readonly delivered = new Map<string, string[]>()
   runnerId: string | null = null
+  /** Whether tunnel messages from the gateway get a TunnelAck; a test may switch it. */
+  ackTunnel: boolean
+  /** Stop commands held back (`holdStops`): actor id → generation. */
+  readonly heldStops = new Map<string, number>()
   ws!: WebSocket
   #eventIndex = 0n
   #streams = new Map<string, { start: latest.ToClientRequestStart; chunks: Buffer[] }>()
@@ -86,6 +92,7 @@ export class RawRunner {
   constructor(options: RawRunnerOptions) {
     this.options = options
     this.store = options.store ?? new Map()
+    this.ackTunnel = options.ackTunnel ?? true
   }
 
   get version(): number {
@@ -172,6 +179,14 @@ export class RawRunner {
     )
   }
 
+  /** Completes a stop command held back by `holdStops`. */
+  finishStop(actorId: string): void {
+    const generation = this.heldStops.get(actorId)
+    if (generation === undefined) throw new Error(`no stop held for actor ${actorId}`)
+    this.heldStops.delete(actorId)
+    this.#stop(actorId, generation)
+  }
+
   /** Resolves once `condition` holds (checked after every received frame). */
   until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (condition()) return Promise.resolve()
@@ -231,21 +246,8 @@ export class RawRunner {
   #command(command: latest.Command): void {
     const { actorId, generation } = command.val
     if (command.tag === "CommandStopActor") {
-      for (const [key, socket] of this.sockets) {
-        if (socket.actorId !== actorId) continue
-        this.sockets.delete(key)
-        if (!socket.hibernatable) {
-          this.sendTunnel(socket.requestId, {
-            tag: "ToServerWebSocketClose",
-            val: { ...RunnerClose.actorStopped, hibernate: false },
-          })
-        }
-      }
-      this.running.delete(actorId)
-      this.#state(actorId, generation, {
-        tag: "ActorStateStopped",
-        val: { code: latest.StopCode.Ok, message: null },
-      })
+      if (this.options.holdStops === true) this.heldStops.set(actorId, generation)
+      else this.#stop(actorId, generation)
       return
     }
     this.running.set(actorId, generation)
@@ -274,6 +276,24 @@ export class RawRunner {
     this.#state(actorId, generation, { tag: "ActorStateRunning", val: null })
   }
 
+  #stop(actorId: string, generation: number): void {
+    for (const [key, socket] of this.sockets) {
+      if (socket.actorId !== actorId) continue
+      this.sockets.delete(key)
+      if (!socket.hibernatable) {
+        this.sendTunnel(socket.requestId, {
+          tag: "ToServerWebSocketClose",
+          val: { ...RunnerClose.actorStopped, hibernate: false },
+        })
+      }
+    }
+    this.running.delete(actorId)
+    this.#state(actorId, generation, {
+      tag: "ActorStateStopped",
+      val: { code: latest.StopCode.Ok, message: null },
+    })
+  }
+
   #state(actorId: string, generation: number, state: latest.ActorState): void {
     this.sendEvent({ tag: "EventActorStateUpdate", val: { actorId, generation, state } })
   }
@@ -281,7 +301,7 @@ export class RawRunner {
   #tunnel(message: latest.ToClientTunnelMessage): void {
     const kind = message.messageKind
     if (kind.tag === "TunnelAck") return
-    if (this.options.ackTunnel !== false) {
+    if (this.ackTunnel) {
       this.send({
         tag: "ToServerTunnelMessage",
         val: {

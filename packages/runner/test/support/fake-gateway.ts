@@ -66,6 +66,8 @@ export class FakeGateway {
   /** Actors the runner reported running, with their generation. */
   readonly runningActors = new Map<string, number>()
   stopActorsOnStopping: boolean
+  /** Answer `ToServerInit` with `ToClientInit` (off: the runner is never accepted). */
+  answerInit = true
   /** Leave KV requests unanswered (to time them out). */
   kvSilent = false
   readonly kv = new FakeKv()
@@ -416,6 +418,7 @@ export class FakeGateway {
     if (connection !== this.connections.length - 1) return
     switch (message.tag) {
       case "ToServerInit":
+        if (!this.answerInit) return
         this.send({
           tag: "ToClientInit",
           val: {
