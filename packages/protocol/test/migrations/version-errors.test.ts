@@ -60,7 +60,9 @@ describe.each(SHARED_ROOTS)("%s", (root) => {
     ]
     for (const [name, attempt] of attempts) {
       const error = versionErrorOf(attempt)
-      expect(error.message).toBe(`${name} needs the protocol version: { version: 1 | 2 | 3 | 4 | 5 | 6 | 7 }`)
+      expect(error.message).toBe(
+        `${name} needs the protocol version: { version: 1 | 2 | 3 | 4 | 5 | 6 | 7 }`,
+      )
       expect(error.version).toBeUndefined()
     }
   })
