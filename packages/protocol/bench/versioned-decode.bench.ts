@@ -93,9 +93,11 @@ function checkConversions(): void {
       if (!isDeepStrictEqual(decoded, form.olderInLatest[version])) {
         throw new Error(`v${version} bytes of "${form.name}" do not read as their upgrade`)
       }
+      // Written back, the bytes need not equal the originals: the parts of a v1–v3 id that v4+
+      // has no room for do not travel (docs/migrations-v4-v7.md). They must say the same again.
       const written = encodeToClient(form.olderInLatest[version], { version })
-      if (!isDeepStrictEqual(written, form.olderBytes[version])) {
-        throw new Error(`"${form.name}" written as v${version} differs from the v${version} bytes`)
+      if (!isDeepStrictEqual(decodeToClient(written, { version }), form.olderInLatest[version])) {
+        throw new Error(`"${form.name}" written as v${version} does not read back the same`)
       }
     }
   }
