@@ -12,6 +12,7 @@ import {
 } from "./bare-ast.ts"
 import { generatedHeader } from "./generated-header.ts"
 import { HelperNames } from "./helper-names.ts"
+import { runtimeImport } from "./runtime-import.ts"
 
 const INDENT = "    "
 
@@ -61,13 +62,9 @@ export function emitCodecModule(source: string, schemaPath: string): string {
     .sort()
   return [
     generatedHeader(schemaPath).trimEnd(),
-    ...(runtime.length > 0
-      ? [`import { ${runtime.join(", ")} } from "../../runtime/wire-read.js"`]
-      : []),
-    'import { writeValue } from "../../runtime/root-codec.js"',
+    runtimeImport(["bare", ...runtime, "writeValue"]),
     `import { ${encoders.join(", ")} } from "./encoders.js"`,
     'import { schema } from "./schema.js"',
-    'import * as bare from "@bare-ts/lib"',
     "",
     ...numericAliases.map((name) => `export type ${name} = ${NUMERIC_ALIASES[name]}`),
     "",

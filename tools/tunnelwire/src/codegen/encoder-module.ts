@@ -2,6 +2,7 @@ import type { AliasedType, Type } from "@bare-ts/tools"
 import { memberName, parseSchemaAst, resolved, type SchemaAst, typeScriptType } from "./bare-ast.ts"
 import { generatedHeader } from "./generated-header.ts"
 import { HelperNames } from "./helper-names.ts"
+import { runtimeImport } from "./runtime-import.ts"
 
 const INDENT = "    "
 
@@ -44,7 +45,7 @@ export function emitEncoderModule(source: string, schemaPath: string): string {
   const types = [...new Set(code.match(/\bt\.\w+/g) ?? [])]
   return [
     generatedHeader(schemaPath).trimEnd(),
-    `import { ${runtime.join(", ")} } from "../../runtime/wire-write.js"`,
+    runtimeImport(runtime),
     ...(types.length > 0 ? ['import type * as t from "./codec.js"'] : []),
     "",
     code.trimEnd(),

@@ -1,5 +1,6 @@
 import type { SchemaDescriptor } from "../schema/model.ts"
 import { generatedHeader } from "./generated-header.ts"
+import { runtimeImport } from "./runtime-import.ts"
 
 /**
  * `gen/vN/index.ts`: the public face of one version. Everything the codec module declares, plus
@@ -9,10 +10,17 @@ import { generatedHeader } from "./generated-header.ts"
 export function emitFacadeModule(schema: SchemaDescriptor, schemaPath: string): string {
   const lines: string[] = [
     generatedHeader(schemaPath).trimEnd(),
-    'import type { BytesLike } from "../../runtime/bytes.js"',
-    'import { fromJsonValue, type JsonValue, toJsonValue } from "../../runtime/json-mapping.js"',
-    'import { decodeRoot, encodeRoot, encodeRootInto } from "../../runtime/root-codec.js"',
-    'import { type StringifyOptions, stringifyValue } from "../../runtime/stringify.js"',
+    runtimeImport([
+      "type BytesLike",
+      "decodeRoot",
+      "encodeRoot",
+      "encodeRootInto",
+      "fromJsonValue",
+      "type JsonValue",
+      "type StringifyOptions",
+      "stringifyValue",
+      "toJsonValue",
+    ]),
     'import * as codec from "./codec.js"',
     'import * as encoders from "./encoders.js"',
     'import { schema } from "./schema.js"',
@@ -77,7 +85,7 @@ export function emitFacadeModule(schema: SchemaDescriptor, schemaPath: string): 
 export function emitSchemaModule(schema: SchemaDescriptor, schemaPath: string): string {
   return [
     generatedHeader(schemaPath).trimEnd(),
-    'import type { SchemaDescriptor } from "../../runtime/descriptor.js"',
+    runtimeImport(["type SchemaDescriptor"]),
     "",
     `export const schema: SchemaDescriptor = ${JSON.stringify(schema, null, 2)}`,
     "",

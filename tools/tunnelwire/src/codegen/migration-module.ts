@@ -6,6 +6,7 @@ import {
   type TypeEvolution,
 } from "../schema/type-evolution.ts"
 import { generatedHeader } from "./generated-header.ts"
+import { runtimeImport } from "./runtime-import.ts"
 
 type Direction = "upgrade" | "downgrade"
 
@@ -102,7 +103,7 @@ export function emitMigrationModule(
   const header = [
     generatedHeader(`schemas/runner-protocol/v${a}.bare and v${b}.bare`).trimEnd(),
     ...(handWritten.length > 0 ? [`import { downgrades, upgrades } from "../../${module}"`] : []),
-    `import { ${[...helpers, "type MigrationContext"].join(", ")} } from "../../runtime/migration-context.js"`,
+    runtimeImport([...helpers, "type MigrationContext"]),
     `import type * as older from "../v${a}/codec.js"`,
     `import type * as newer from "../v${b}/codec.js"`,
     "",
