@@ -10,7 +10,6 @@ import {
   typeScriptType,
   unionMemberType,
 } from "./bare-ast.ts"
-import { generatedHeader } from "./generated-header.ts"
 import { HelperNames } from "./helper-names.ts"
 
 const INDENT = "    "
@@ -60,7 +59,6 @@ export function emitCodecModule(source: string, schemaPath: string): string {
     .filter((name) => new RegExp(`\\b${name}\\b`).test(code))
     .sort()
   return [
-    generatedHeader(schemaPath).trimEnd(),
     ...(runtime.length > 0
       ? [`import { ${runtime.join(", ")} } from "../../runtime/wire-read.js"`]
       : []),

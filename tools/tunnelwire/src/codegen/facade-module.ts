@@ -1,14 +1,12 @@
 import type { SchemaDescriptor } from "../schema/model.ts"
-import { generatedHeader } from "./generated-header.ts"
 
 /**
  * `gen/vN/index.ts`: the public face of one version. Everything the codec module declares, plus
  * for every root type `encodeX`/`decodeX` (typed errors, any byte view accepted), and for every
  * type `stringifyX`, `toJsonX` and `fromJsonX` driven by the schema descriptor.
  */
-export function emitFacadeModule(schema: SchemaDescriptor, schemaPath: string): string {
+export function emitFacadeModule(schema: SchemaDescriptor): string {
   const lines: string[] = [
-    generatedHeader(schemaPath).trimEnd(),
     'import type { BytesLike } from "../../runtime/bytes.js"',
     'import { fromJsonValue, type JsonValue, toJsonValue } from "../../runtime/json-mapping.js"',
     'import { decodeRoot, encodeRoot, encodeRootInto } from "../../runtime/root-codec.js"',
@@ -74,9 +72,8 @@ export function emitFacadeModule(schema: SchemaDescriptor, schemaPath: string): 
 }
 
 /** `gen/vN/schema.ts`: the descriptor of one version, as data. */
-export function emitSchemaModule(schema: SchemaDescriptor, schemaPath: string): string {
+export function emitSchemaModule(schema: SchemaDescriptor): string {
   return [
-    generatedHeader(schemaPath).trimEnd(),
     'import type { SchemaDescriptor } from "../../runtime/descriptor.js"',
     "",
     `export const schema: SchemaDescriptor = ${JSON.stringify(schema, null, 2)}`,
@@ -88,7 +85,6 @@ export function emitSchemaModule(schema: SchemaDescriptor, schemaPath: string): 
 export function emitVersionsModule(versions: readonly number[]): string {
   const latest = Math.max(...versions)
   return [
-    generatedHeader("schemas/runner-protocol/").trimEnd(),
     ...versions.map((v) => `import { rootTypes as rootTypesV${v} } from "./v${v}/index.js"`),
     ...versions.map((v) => `import { schema as schemaV${v} } from "./v${v}/schema.js"`),
     "",

@@ -1,5 +1,4 @@
 import type { SchemaDescriptor } from "../schema/model.ts"
-import { generatedHeader } from "./generated-header.ts"
 
 /**
  * `gen/versioned.ts`: for every root type of the latest version, encoders that write any older
@@ -11,7 +10,6 @@ export function emitVersionedModule(schemas: readonly SchemaDescriptor[]): strin
   const latest = schemas[schemas.length - 1]!
   const L = latest.version
   const lines: string[] = [
-    generatedHeader("schemas/runner-protocol/").trimEnd(),
     'import type { BytesLike } from "../runtime/bytes.js"',
     'import { type DowngradeOptions, MessageDropped, migrationContext, upgradeContext } from "../runtime/migration-context.js"',
     'import { readEmbeddedVersion, writeEmbeddedVersion } from "../embedded-version.js"',
