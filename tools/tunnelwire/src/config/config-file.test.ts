@@ -78,7 +78,7 @@ describe("tunnelwire.json", () => {
       { families: { chat: CHAT, presence: { ...CHAT, schemas: "./schemas/chat/", out: "p" } } },
       'tunnelwire.json: families.presence.schemas: "schemas/chat" is already families.chat.schemas',
     ],
-  ])("refuses what it cannot use: %#", (config, message) => {
+  ])("refuses a config it cannot use (%#), naming the file and the key", (config, message) => {
     expect(errorOf(config)).toBe(message)
   })
 

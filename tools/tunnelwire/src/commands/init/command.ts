@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
-import { dirname, join, relative } from "node:path"
+import { existsSync, readFileSync } from "node:fs"
+import { join, relative } from "node:path"
+import { applyInit } from "./apply.ts"
 import { type InitArgs, type InitPlan, planInit, RUNTIME_DEPENDENCIES } from "./plan.ts"
 import type { InitFormat } from "./usage.ts"
 
@@ -10,10 +11,7 @@ export interface InitOptions extends InitArgs {
 
 export function runInit(options: InitOptions): number {
   const plan = planInit(options)
-  for (const write of plan.writes) {
-    mkdirSync(dirname(write.path), { recursive: true })
-    writeFileSync(write.path, write.content)
-  }
+  applyInit(plan)
   const show = (path: string) => relative(plan.root, path).split("\\").join("/")
   const missing = missingDependencies(plan.root)
   if (options.format === "json") {
