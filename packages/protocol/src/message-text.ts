@@ -1,6 +1,11 @@
-import { fromJsonValue, type JsonValue, toJsonValue } from "./runtime/json-mapping.js"
-import { redactValue } from "./runtime/redact-value.js"
-import { type StringifyOptions, stringifyValue } from "./runtime/stringify.js"
+import {
+  fromJsonValue,
+  type JsonValue,
+  redactValue,
+  type StringifyOptions,
+  stringifyValue,
+  toJsonValue,
+} from "@tunnelwire/runtime"
 import { inferRootType, schemaOf } from "./schema-registry.js"
 
 export interface MessageTypeOptions {

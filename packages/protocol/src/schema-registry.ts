@@ -1,6 +1,10 @@
+import {
+  resolveType,
+  type SchemaDescriptor,
+  TunnelwireError,
+  VersionError,
+} from "@tunnelwire/runtime"
 import { LATEST_VERSION, type ProtocolVersion, schemas } from "./gen/versions.js"
-import { resolveType, type SchemaDescriptor } from "./runtime/descriptor.js"
-import { TunnelwireError, VersionError } from "./runtime/errors.js"
 
 export function isProtocolVersion(version: number): version is ProtocolVersion {
   return Object.hasOwn(schemas, version)

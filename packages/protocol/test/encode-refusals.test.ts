@@ -2,15 +2,17 @@
 // encodes. Whatever the node (a leaf, a struct, a list, a union tag, the root itself) and
 // whatever the wrong value, every encoder throws an `EncodeError` that points at or below the
 // replaced node; never bytes, never another exception.
-import fc from "fast-check"
-import { describe, expect, it } from "vitest"
-import { EncodeError, PROTOCOL_VERSIONS, schemas } from "../src/index.js"
+
 import {
+  BIGINT_RANGES,
+  NUMBER_RANGES,
   resolveType,
   type SchemaDescriptor,
   type TypeDescriptor,
-} from "../src/runtime/descriptor.js"
-import { BIGINT_RANGES, NUMBER_RANGES } from "../src/runtime/integer-ranges.js"
+} from "@tunnelwire/runtime"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { EncodeError, PROTOCOL_VERSIONS, schemas } from "../src/index.js"
 import { arbitraryOf } from "./support/arbitrary.js"
 import { rootCodecOf } from "./support/root-codecs.js"
 

@@ -20,6 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url))
 const REPO_ROOT = join(PACKAGE_DIR, "..", "..")
+/** @tunnelwire/runtime, which the package depends on: packed and installed beside it. */
+const RUNTIME_DIR = join(REPO_ROOT, "packages", "runtime")
 const FIXTURES = join(PACKAGE_DIR, "test", "fixtures", "consumer")
 const TSC = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc")
 const BIN = join(REPO_ROOT, "node_modules", ".bin")
@@ -83,6 +85,9 @@ function requireBuild(): void {
   if (!existsSync(join(PACKAGE_DIR, "dist", "index.js"))) {
     throw new Error(`packages/protocol/dist/ is missing: ${howToBuild}`)
   }
+  if (!existsSync(join(RUNTIME_DIR, "dist", "codegen.js"))) {
+    throw new Error(`packages/runtime/dist/ is missing: ${howToBuild}`)
+  }
   const unbuilt = readdirSync(join(PACKAGE_DIR, "src"), { recursive: true, encoding: "utf8" })
     .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
     .filter((file) => !existsSync(join(PACKAGE_DIR, "dist", file.replace(/\.ts$/, ".js"))))
@@ -99,17 +104,30 @@ interface ConsumerProject {
   readonly dir: string
 }
 
+/** `npm pack` of the package in `dir` into `destination`; the tarball's path. */
+async function pack(dir: string, destination: string): Promise<string> {
+  const stdout = await succeed("npm", ["pack", "--pack-destination", destination], dir)
+  const tarballName = stdout.trim().split("\n").at(-1) ?? ""
+  if (!existsSync(join(destination, tarballName))) {
+    throw new Error(`npm pack left no tarball ${tarballName} in ${destination}`)
+  }
+  return join(destination, tarballName)
+}
+
 async function packAndInstall(): Promise<ConsumerProject> {
   const root = mkdtempSync(join(tmpdir(), "tunnelwire-packaging-"))
-  await succeed("npm", ["pack", "--pack-destination", root], PACKAGE_DIR)
-  const tarballName = readdirSync(root).find((file) => file.endsWith(".tgz"))
-  if (tarballName === undefined) throw new Error(`npm pack left no tarball in ${root}`)
-  const tarball = join(root, tarballName)
+  const tarball = await pack(PACKAGE_DIR, root)
+  // Not published yet: the dependency comes from its own tarball, as a registry would serve it.
+  const runtimeTarball = await pack(RUNTIME_DIR, root)
   const dir = join(root, "consumer")
   cpSync(FIXTURES, dir, { recursive: true })
   const manifest = { name: "tunnelwire-consumer", private: true, type: "module" }
   writeFileSync(join(dir, "package.json"), JSON.stringify(manifest))
-  await succeed("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], dir)
+  await succeed(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", runtimeTarball, tarball],
+    dir,
+  )
   return { root, tarball, dir }
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled CLI in dist/. A published package always has it; a fresh clone does not
 // until something builds it (npm links bins before anything is built), so the first run there
-// compiles the sources once with the package's own TypeScript, saying so on stderr.
+// compiles the sources once with the package's own TypeScript, saying so on stderr (`-b`: the
+// runtime package it imports is built first).
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -11,7 +12,7 @@ const cli = new URL("../dist/cli.js", import.meta.url)
 if (!existsSync(cli) && existsSync(new URL("../src/cli.ts", import.meta.url))) {
   process.stderr.write("tunnelwire: compiling the CLI into dist/ (first run in this clone)\n")
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
-  const build = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
+  const build = spawnSync(process.execPath, [tsc, "-b", "tsconfig.build.json"], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     stdio: ["ignore", "inherit", "inherit"],
   })

@@ -1,7 +1,16 @@
 // The `tunnelwire` bin as npm links it: a committed JavaScript file that runs the compiled CLI,
 // and in a fresh clone (no dist/ yet, as right after `npm ci`) compiles it first.
 import { execFile } from "node:child_process"
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs"
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -40,8 +49,20 @@ describe("the tunnelwire bin", () => {
     for (const part of ["bin", "src", "package.json", "tsconfig.build.json"]) {
       cpSync(join(PACKAGE, part), join(tools, part), { recursive: true })
     }
+    // The runtime the CLI imports is not built in a fresh clone either: the bin builds it first.
+    const runtime = join(clone, "packages", "runtime")
+    for (const part of ["src", "package.json", "tsconfig.build.json"]) {
+      cpSync(join(REPO_ROOT, "packages", "runtime", part), join(runtime, part), { recursive: true })
+    }
     cpSync(join(REPO_ROOT, "tsconfig.base.json"), join(clone, "tsconfig.base.json"))
-    symlinkSync(join(REPO_ROOT, "node_modules"), join(clone, "node_modules"), "dir")
+    // The repository's modules, but the workspace link to the runtime points into the clone.
+    const modules = join(clone, "node_modules")
+    mkdirSync(join(modules, "@tunnelwire"), { recursive: true })
+    for (const entry of readdirSync(join(REPO_ROOT, "node_modules"))) {
+      if (entry === "@tunnelwire") continue
+      symlinkSync(join(REPO_ROOT, "node_modules", entry), join(modules, entry))
+    }
+    symlinkSync(runtime, join(modules, "@tunnelwire", "runtime"), "dir")
     const bin = join(tools, "bin", "tunnelwire.js")
     const first = await run(process.execPath, [bin, "--version"])
     expect(first).toEqual({
@@ -49,6 +70,7 @@ describe("the tunnelwire bin", () => {
       stderr: "tunnelwire: compiling the CLI into dist/ (first run in this clone)\n",
     })
     expect(existsSync(join(tools, "dist", "cli.js"))).toBe(true)
+    expect(existsSync(join(runtime, "dist", "codegen.js"))).toBe(true)
     const second = await run(process.execPath, [bin, "--version"])
     expect(second).toEqual({ stdout: `${manifest.version}\n`, stderr: "" })
   }, 180_000)

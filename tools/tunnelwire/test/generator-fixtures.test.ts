@@ -40,24 +40,16 @@ function listFiles(dir: string): string[] {
 }
 
 /**
- * A project holding the protocol package's runtime (everything in its src/ but the runner's
- * generated code and converters) and the fixture's schemas, golden generated code and converters.
+ * A project holding the fixture's schemas, golden generated code and converters: the generated
+ * code needs nothing but @tunnelwire/runtime, as in a user's project.
  */
 function projectFor(history: string): { root: string; layout: FamilyLayout } {
   const root = mkdtempSync(join(tmpdir(), `tunnelwire-fixture-${history}-`))
-  const protocolSrc = join(REPO_ROOT, "packages", "protocol", "src")
-  cpSync(protocolSrc, join(root, "packages", "protocol", "src"), {
-    recursive: true,
-    filter: (path) => {
-      const inside = relative(protocolSrc, path).split("\\").join("/")
-      return !/^(gen|migrations|index\.ts)(\/|$)/.test(inside) && !inside.endsWith(".test.ts")
-    },
-  })
   cpSync(join(HISTORIES, history), root, { recursive: true })
   cpSync(join(REPO_ROOT, "tsconfig.base.json"), join(root, "tsconfig.base.json"))
-  cpSync(
-    join(REPO_ROOT, "packages", "protocol", "package.json"),
+  writeFileSync(
     join(root, "packages", "protocol", "package.json"),
+    JSON.stringify({ name: `${history}-protocol`, private: true, type: "module" }),
   )
   writeFileSync(
     join(root, "packages", "protocol", "tsconfig.json"),
@@ -67,7 +59,7 @@ function projectFor(history: string): { root: string; layout: FamilyLayout } {
       include: ["src/gen", "src/migrations"],
     }),
   )
-  // The generated code resolves @bare-ts/lib from the repository's modules.
+  // The generated code resolves @tunnelwire/runtime (built) from the repository's modules.
   symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir")
   return { root, layout: familyLayout(root, history, FIXTURE_FAMILY) }
 }
@@ -153,7 +145,7 @@ describe("generator fixtures", () => {
   }
 })
 
-/** The history's generated `versioned.ts`, with the protocol runtime beside it. */
+/** The history's generated `versioned.ts`, importing the built runtime. */
 async function load<Root extends string>(history: string): Promise<Versioned<Root>> {
   const { genDir } = project(history).layout
   return import(pathToFileURL(join(genDir, "versioned.ts")).href)

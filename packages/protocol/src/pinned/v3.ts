@@ -6,9 +6,8 @@
  * `fromJson` and `schemaOf` all mean v3, so a bump does not change what its callers' code means.
  */
 
+import type { JsonValue, StringifyOptions } from "@tunnelwire/runtime"
 import * as root from "../index.js"
-import type { JsonValue } from "../runtime/json-mapping.js"
-import type { StringifyOptions } from "../runtime/stringify.js"
 
 export * as latest from "../gen/v3/index.js"
 // Named, so they take the place of the root's v7-shaped codec of the same names.

@@ -1,5 +1,4 @@
-import type { SchemaDescriptor } from "../runtime/descriptor.js"
-import { resolveType } from "../runtime/descriptor.js"
+import { resolveType, type SchemaDescriptor } from "@tunnelwire/runtime"
 import { schemaOf } from "../schema-registry.js"
 
 /** What a protocol version lets a runner and a gateway do, read off that version's schema. */

@@ -1,4 +1,4 @@
-import { toHex } from "../runtime/hex.js"
+import { toHex } from "@tunnelwire/runtime"
 
 /**
  * Request and message ids are 16 bytes. The reference schema marks them UUIDv4 and Rivet's runner

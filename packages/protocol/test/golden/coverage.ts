@@ -1,10 +1,6 @@
 // Which union members and enum values the corpus exercises, read from the schema descriptor so a
 // member added by a future version is missed loudly instead of silently.
-import {
-  resolveType,
-  type SchemaDescriptor,
-  type TypeDescriptor,
-} from "../../src/runtime/descriptor.js"
+import { resolveType, type SchemaDescriptor, type TypeDescriptor } from "@tunnelwire/runtime"
 
 /** `Type.Member` for every member of every union and every value of every enum of a version. */
 export function wireVariants(schema: SchemaDescriptor): string[] {

@@ -4,6 +4,13 @@
  * (`src/gen/migrations/vA-vB.ts`) otherwise, as the public API has no entry point for them.
  */
 
+import type { BytesLike } from "@tunnelwire/runtime"
+import {
+  MessageDropped,
+  type MigrationContext,
+  migrationContext,
+  upgradeContext,
+} from "@tunnelwire/runtime/codegen"
 import * as steps1to2 from "../../src/gen/migrations/v1-v2.js"
 import * as steps2to3 from "../../src/gen/migrations/v2-v3.js"
 import * as steps3to4 from "../../src/gen/migrations/v3-v4.js"
@@ -40,13 +47,6 @@ import {
   upgradeToServerlessServer,
   type VersionOptions,
 } from "../../src/index.js"
-import type { BytesLike } from "../../src/runtime/bytes.js"
-import {
-  MessageDropped,
-  type MigrationContext,
-  migrationContext,
-  upgradeContext,
-} from "../../src/runtime/migration-context.js"
 
 /**
  * The root types every version has: the types the versioned API offers. (v4 added ToRunner and

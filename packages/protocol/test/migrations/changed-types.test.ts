@@ -1,10 +1,11 @@
 // The defaults each changed type gets on the way up and the losses it reports on the way down,
 // one type at a time, on hand-built messages of each version.
+
+import { migrationContext, upgradeContext } from "@tunnelwire/runtime/codegen"
 import { describe, expect, it } from "vitest"
 import * as steps1to2 from "../../src/gen/migrations/v1-v2.js"
 import * as steps2to3 from "../../src/gen/migrations/v2-v3.js"
 import { v1, v2, v3 } from "../../src/index.js"
-import { migrationContext, upgradeContext } from "../../src/runtime/migration-context.js"
 import {
   bytes,
   messageId,

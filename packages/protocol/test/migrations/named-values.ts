@@ -2,11 +2,7 @@
  * Finding and replacing the values of one named type inside a message, guided by the schema
  * descriptor: what lets a test say "every ToServerWebSocketOpen in this ToServer" for any root.
  */
-import {
-  resolveType,
-  type SchemaDescriptor,
-  type TypeDescriptor,
-} from "../../src/runtime/descriptor.js"
+import { resolveType, type SchemaDescriptor, type TypeDescriptor } from "@tunnelwire/runtime"
 
 /** A value with named properties: a struct, or a union's `{ tag, val }`. */
 export type Fields = Readonly<Record<string, unknown>>

@@ -1,8 +1,9 @@
 // What a conversion did, in a form to compare: the refusal it threw, the losses it reported, the
 // bytes it wrote.
+
+import { toHex } from "@tunnelwire/runtime"
 import { expect } from "vitest"
 import { DowngradeError, type Loss } from "../../src/index.js"
-import { toHex } from "../../src/runtime/hex.js"
 
 export interface Refusal {
   readonly type: string

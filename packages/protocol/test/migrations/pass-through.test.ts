@@ -1,10 +1,11 @@
 // A type whose schema did not change between two versions costs nothing to convert: the same
 // object comes out, not a copy.
+
+import type { SchemaDescriptor, TypeDescriptor } from "@tunnelwire/runtime"
+import { migrationContext, upgradeContext } from "@tunnelwire/runtime/codegen"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { PROTOCOL_VERSIONS, schemaOf, type v1, type v2, type v3 } from "../../src/index.js"
-import type { SchemaDescriptor, TypeDescriptor } from "../../src/runtime/descriptor.js"
-import { migrationContext, upgradeContext } from "../../src/runtime/migration-context.js"
 import { arbitraryOf } from "../support/arbitrary.js"
 import { stepConverter } from "./chain.js"
 import {

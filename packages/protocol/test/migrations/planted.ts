@@ -4,12 +4,9 @@
  * property test reach a rare type (say a WebSocket open inside a tunnel message inside a
  * `ToServer`) in every run rather than in one run out of fifty.
  */
+
+import { resolveType, type SchemaDescriptor, type TypeDescriptor } from "@tunnelwire/runtime"
 import fc from "fast-check"
-import {
-  resolveType,
-  type SchemaDescriptor,
-  type TypeDescriptor,
-} from "../../src/runtime/descriptor.js"
 import { arbitraryOf } from "../support/arbitrary.js"
 import { arrayOf, fieldsOf } from "./named-values.js"
 

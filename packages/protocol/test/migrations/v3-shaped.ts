@@ -4,6 +4,8 @@
  * composes. The v1–v3 conversion tests keep their v3-shaped messages through it now that the
  * public API works in the v7 shape.
  */
+
+import type { BytesLike } from "@tunnelwire/runtime"
 import {
   type DowngradeOptions,
   readEmbeddedVersion,
@@ -12,7 +14,6 @@ import {
   type v3,
   writeEmbeddedVersion,
 } from "../../src/index.js"
-import type { BytesLike } from "../../src/runtime/bytes.js"
 import { rootCodecOf } from "../support/root-codecs.js"
 import { downgradeBetween, upgradeBetween } from "./chain.js"
 

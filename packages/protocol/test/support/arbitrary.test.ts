@@ -1,11 +1,7 @@
+import { resolveType, type SchemaDescriptor, type TypeDescriptor } from "@tunnelwire/runtime"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { PROTOCOL_VERSIONS, schemas } from "../../src/index.js"
-import {
-  resolveType,
-  type SchemaDescriptor,
-  type TypeDescriptor,
-} from "../../src/runtime/descriptor.js"
 import { arbitraryOf } from "./arbitrary.js"
 
 /** Enough that a member three unions deep (about 1 in 100 values) is missed with odds below 1e-8. */

@@ -12,16 +12,18 @@
  *
  * Sizes stay small by default so a thousand cases of a root type take milliseconds.
  */
-import fc from "fast-check"
-import type { ProtocolVersion } from "../../src/index.js"
-import { schemas } from "../../src/index.js"
+
 import {
+  BIGINT_RANGES,
+  NUMBER_RANGES,
   namedType,
   resolveType,
   type SchemaDescriptor,
   type TypeDescriptor,
-} from "../../src/runtime/descriptor.js"
-import { BIGINT_RANGES, NUMBER_RANGES } from "../../src/runtime/integer-ranges.js"
+} from "@tunnelwire/runtime"
+import fc from "fast-check"
+import type { ProtocolVersion } from "../../src/index.js"
+import { schemas } from "../../src/index.js"
 import type { RootMessage, RootName } from "./root-codecs.js"
 
 export interface ArbitraryOptions {

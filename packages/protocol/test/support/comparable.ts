@@ -1,4 +1,4 @@
-import { toHex } from "../../src/runtime/hex.js"
+import { toHex } from "@tunnelwire/runtime"
 
 /**
  * A plain form of a protocol value for `toStrictEqual`: an `ArrayBuffer` becomes its hex and a

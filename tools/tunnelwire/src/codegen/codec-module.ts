@@ -11,6 +11,7 @@ import {
   unionMemberType,
 } from "./bare-ast.ts"
 import { HelperNames } from "./helper-names.ts"
+import { runtimeImport } from "./runtime-import.ts"
 
 const INDENT = "    "
 
@@ -59,13 +60,9 @@ export function emitCodecModule(source: string, schemaPath: string): string {
     .filter((name) => new RegExp(`\\b${name}\\b`).test(code))
     .sort()
   return [
-    ...(runtime.length > 0
-      ? [`import { ${runtime.join(", ")} } from "../../runtime/wire-read.js"`]
-      : []),
-    'import { writeValue } from "../../runtime/root-codec.js"',
+    runtimeImport(["bare", ...runtime, "writeValue"]),
     `import { ${encoders.join(", ")} } from "./encoders.js"`,
     'import { schema } from "./schema.js"',
-    'import * as bare from "@bare-ts/lib"',
     "",
     ...numericAliases.map((name) => `export type ${name} = ${NUMERIC_ALIASES[name]}`),
     "",

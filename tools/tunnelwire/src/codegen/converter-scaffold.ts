@@ -1,3 +1,4 @@
+import { typeText } from "@tunnelwire/runtime"
 import type { ConverterNeeds } from "../converters/converter-needs.ts"
 import {
   type Direction,
@@ -5,7 +6,6 @@ import {
   holeName,
   TABLE_NAME,
 } from "../converters/hand-written-module.ts"
-import { typeText } from "../diff/type-text.ts"
 
 const DIRECTIONS: readonly Direction[] = ["upgrade", "downgrade"]
 

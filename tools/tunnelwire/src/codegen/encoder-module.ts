@@ -1,6 +1,7 @@
 import type { AliasedType, Type } from "@bare-ts/tools"
 import { memberName, parseSchemaAst, resolved, type SchemaAst, typeScriptType } from "./bare-ast.ts"
 import { HelperNames } from "./helper-names.ts"
+import { runtimeImport } from "./runtime-import.ts"
 
 const INDENT = "    "
 
@@ -42,7 +43,7 @@ export function emitEncoderModule(source: string, schemaPath: string): string {
   ].filter((name) => new RegExp(`\\b${name}\\(`).test(code))
   const types = [...new Set(code.match(/\bt\.\w+/g) ?? [])]
   return [
-    `import { ${runtime.join(", ")} } from "../../runtime/wire-write.js"`,
+    runtimeImport(runtime),
     ...(types.length > 0 ? ['import type * as t from "./codec.js"'] : []),
     "",
     code.trimEnd(),

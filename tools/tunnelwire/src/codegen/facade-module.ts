@@ -1,4 +1,5 @@
 import type { SchemaDescriptor } from "../schema/model.ts"
+import { runtimeImport } from "./runtime-import.ts"
 
 /**
  * `gen/vN/index.ts`: the public face of one version. Everything the codec module declares, plus
@@ -7,10 +8,17 @@ import type { SchemaDescriptor } from "../schema/model.ts"
  */
 export function emitFacadeModule(schema: SchemaDescriptor): string {
   const lines: string[] = [
-    'import type { BytesLike } from "../../runtime/bytes.js"',
-    'import { fromJsonValue, type JsonValue, toJsonValue } from "../../runtime/json-mapping.js"',
-    'import { decodeRoot, encodeRoot, encodeRootInto } from "../../runtime/root-codec.js"',
-    'import { type StringifyOptions, stringifyValue } from "../../runtime/stringify.js"',
+    runtimeImport([
+      "type BytesLike",
+      "decodeRoot",
+      "encodeRoot",
+      "encodeRootInto",
+      "fromJsonValue",
+      "type JsonValue",
+      "type StringifyOptions",
+      "stringifyValue",
+      "toJsonValue",
+    ]),
     'import * as codec from "./codec.js"',
     'import * as encoders from "./encoders.js"',
     'import { schema } from "./schema.js"',
@@ -74,7 +82,7 @@ export function emitFacadeModule(schema: SchemaDescriptor): string {
 /** `gen/vN/schema.ts`: the descriptor of one version, as data. */
 export function emitSchemaModule(schema: SchemaDescriptor): string {
   return [
-    'import type { SchemaDescriptor } from "../../runtime/descriptor.js"',
+    runtimeImport(["type SchemaDescriptor"]),
     "",
     `export const schema: SchemaDescriptor = ${JSON.stringify(schema, null, 2)}`,
     "",

@@ -5,6 +5,7 @@ import {
   sameShape,
   type TypeEvolution,
 } from "../schema/type-evolution.ts"
+import { runtimeImport } from "./runtime-import.ts"
 
 type Direction = "upgrade" | "downgrade"
 
@@ -98,7 +99,7 @@ export function emitMigrationModule(
     ...(handWritten.length > 0
       ? [`import { downgrades, upgrades } from "${convertersModule}"`]
       : []),
-    `import { ${[...helpers, "type MigrationContext"].join(", ")} } from "../../runtime/migration-context.js"`,
+    runtimeImport([...helpers, "type MigrationContext"]),
     `import type * as older from "../v${a}/codec.js"`,
     `import type * as newer from "../v${b}/codec.js"`,
     "",

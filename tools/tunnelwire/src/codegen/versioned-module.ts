@@ -1,4 +1,5 @@
 import type { SchemaDescriptor } from "../schema/model.ts"
+import { runtimeImport } from "./runtime-import.ts"
 
 /**
  * `gen/versioned.ts`: for every root type of the latest version, encoders that write any older
@@ -10,11 +11,17 @@ export function emitVersionedModule(schemas: readonly SchemaDescriptor[]): strin
   const latest = schemas[schemas.length - 1]!
   const L = latest.version
   const lines: string[] = [
-    'import type { BytesLike } from "../runtime/bytes.js"',
-    'import { type DowngradeOptions, MessageDropped, migrationContext, upgradeContext } from "../runtime/migration-context.js"',
-    'import { readEmbeddedVersion, writeEmbeddedVersion } from "../embedded-version.js"',
-    'import { VersionError } from "../runtime/errors.js"',
-    'import { checkedVersion } from "../runtime/version-check.js"',
+    runtimeImport([
+      "type BytesLike",
+      "checkedVersion",
+      "type DowngradeOptions",
+      "MessageDropped",
+      "migrationContext",
+      "readEmbeddedVersion",
+      "upgradeContext",
+      "versionNamer",
+      "writeEmbeddedVersion",
+    ]),
     ...versions.map((v) => `import * as v${v} from "./v${v}/index.js"`),
     ...versions.slice(0, -1).map((v) => `import * as m${v} from "./migrations/v${v}-v${v + 1}.js"`),
     "",
@@ -32,17 +39,8 @@ export function emitVersionedModule(schemas: readonly SchemaDescriptor[]): strin
     "",
     "export interface EncodeOptions extends VersionOptions, DowngradeOptions {}",
     "",
-    "/**",
-    " * The version a caller named. Bytes do not say which version wrote them, so a missing one is a",
-    " * `VersionError`, never the latest by default (callers without types can still omit it).",
-    " */",
-    "function namedVersion(options: VersionOptions | undefined, fn: string): (typeof VERSIONS)[number] {",
-    "  if (options?.version === undefined) {",
-    '    const choices = VERSIONS.join(" | ")',
-    '    throw new VersionError(fn + " needs the protocol version: { version: " + choices + " }")',
-    "  }",
-    "  return checkedVersion(options.version, VERSIONS)",
-    "}",
+    "/** The version a caller named; a missing or unknown one is a `VersionError`. */",
+    "const namedVersion = versionNamer(VERSIONS)",
     "",
     "export interface DecodedFrame<T> {",
     "  readonly version: number",

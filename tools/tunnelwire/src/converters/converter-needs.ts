@@ -1,6 +1,6 @@
+import { typeText } from "@tunnelwire/runtime"
 import { diffFields } from "../diff/field-diff.ts"
 import { relateTypes } from "../diff/type-relation.ts"
-import { typeText } from "../diff/type-text.ts"
 import type { FieldDescriptor, SchemaDescriptor, TypeDescriptor } from "../schema/model.ts"
 import { classifyTypeEvolution } from "../schema/type-evolution.ts"
 

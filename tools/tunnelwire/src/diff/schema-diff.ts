@@ -1,3 +1,4 @@
+import { typeText } from "@tunnelwire/runtime"
 import type { FieldDescriptor, SourcePosition, TypeDescriptor } from "../schema/model.ts"
 import type { ParsedSchema } from "../schema/parse-schema.ts"
 import { referencedNames, sameShape } from "../schema/type-evolution.ts"
@@ -6,7 +7,6 @@ import type { SchemaChange, TaggedContainer } from "./schema-change.ts"
 import { diffTagged, type TaggedDiff } from "./tagged-diff.ts"
 import { relateTypes, type TypeRelation } from "./type-relation.ts"
 import { findRenamedTypes, withRenames } from "./type-renames.ts"
-import { typeText } from "./type-text.ts"
 
 export type { SchemaChange, TaggedContainer } from "./schema-change.ts"
 

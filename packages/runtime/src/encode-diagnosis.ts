@@ -3,9 +3,10 @@
 // rules here are the generated checks, stated once more in the descriptor's terms.
 import type { ResolvedType, SchemaDescriptor, TypeDescriptor } from "./descriptor.js"
 import { inBigintRange, inNumberRange } from "./integer-ranges.js"
+import { typeText } from "./type-text.js"
 
 export interface EncodeFault {
-  /** Where in the value, such as `ToClient.val.messageKind.val.index`. */
+  /** Where in the value, such as `Order.val.lines[2].quantity`. */
   readonly path: string
   /** The offending value itself. */
   readonly value: unknown
@@ -136,25 +137,6 @@ function expectedText(type: ResolvedType, named: string | undefined): string {
     return `${named ?? "enum"} (${type.values.map((v) => JSON.stringify(v.name)).join(", ")})`
   }
   return named === undefined ? text : `${text} (${named})`
-}
-
-function typeText(type: TypeDescriptor): string {
-  switch (type.kind) {
-    case "ref":
-      return type.name
-    case "data":
-      return type.length === undefined ? "data" : `data[${type.length}]`
-    case "optional":
-      return `optional<${typeText(type.of)}>`
-    case "list":
-      return `list<${typeText(type.of)}>${type.length === undefined ? "" : `[${type.length}]`}`
-    case "map":
-      return `map<${typeText(type.key)}><${typeText(type.value)}>`
-    case "struct":
-      return `struct {${type.fields.map((f) => f.name).join(", ")}}`
-    default:
-      return type.kind
-  }
 }
 
 const SHOWN_CHARACTERS = 40

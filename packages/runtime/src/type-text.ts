@@ -1,4 +1,4 @@
-import type { TypeDescriptor } from "../schema/model.ts"
+import type { TypeDescriptor } from "./descriptor.js"
 
 /** A type as it would be written in a `.bare` schema, for messages. */
 export function typeText(type: TypeDescriptor): string {

@@ -1,18 +1,17 @@
-import { TOKEN_SUBPROTOCOL_PREFIX } from "../semantics/connection.js"
-
 const SECRET_HEADERS: ReadonlySet<string> = new Set([
   "authorization",
   "proxy-authorization",
   "cookie",
   "set-cookie",
 ])
-/** Header and query parameter names whose values are credentials (`x-rivet-token`, `?token=`). */
+/** Header and query parameter names whose values are credentials (`x-api-token`, `?token=`). */
 const SECRET_NAME_PATTERN = /token|secret|api[-_]?key|password|passwd|credential|(^|[-_])auth/i
-/** The WebSocket subprotocol that carries a token: `rivet_token.<token>`. */
-const TOKEN_SUBPROTOCOL = new RegExp(
-  `(${TOKEN_SUBPROTOCOL_PREFIX.replace(".", "\\.")})[^,\\s]+`,
-  "g",
-)
+/**
+ * A WebSocket subprotocol that carries a credential after its name: `<name>.<credential>`, where
+ * the name looks like a secret's (`app_token.abc123`). Browsers cannot set headers on a
+ * WebSocket, so protocols pass tokens this way.
+ */
+const CREDENTIAL_SUBPROTOCOL = /(^|[,\s])([^,\s.]+\.)[^,\s]+/g
 /** One `name=value` pair of a query string; the value ends at `&` or `#`. */
 const QUERY_PAIR = /([?&])([^=&#]*)=([^&#]*)/g
 
@@ -22,7 +21,11 @@ export const REDACTED = "<redacted>"
 export function redactHeader(name: string, value: string): string {
   const lower = name.toLowerCase()
   if (SECRET_HEADERS.has(lower) || SECRET_NAME_PATTERN.test(lower)) return REDACTED
-  if (lower === "sec-websocket-protocol") return value.replace(TOKEN_SUBPROTOCOL, `$1${REDACTED}`)
+  if (lower === "sec-websocket-protocol") {
+    return value.replace(CREDENTIAL_SUBPROTOCOL, (entry, before: string, label: string) =>
+      SECRET_NAME_PATTERN.test(label) ? `${before}${label}${REDACTED}` : entry,
+    )
+  }
   return value
 }
 

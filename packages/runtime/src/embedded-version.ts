@@ -1,5 +1,5 @@
-import { asUint8Array, type BytesLike } from "./runtime/bytes.js"
-import { VersionError } from "./runtime/errors.js"
+import { asUint8Array, type BytesLike } from "./bytes.js"
+import { VersionError } from "./errors.js"
 
 /** Bytes before the payload of an embedded-version frame: a little-endian u16 version. */
 export const EMBEDDED_VERSION_HEADER_SIZE = 2

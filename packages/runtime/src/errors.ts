@@ -1,4 +1,4 @@
-/** The base of every error the protocol package throws on purpose. */
+/** The base of every error tunnelwire's runtime and generated code throw on purpose. */
 export class TunnelwireError extends Error {
   override name = "TunnelwireError"
 }
@@ -6,7 +6,7 @@ export class TunnelwireError extends Error {
 /** Bytes that are not a valid message of `type` in protocol `version`. */
 export class DecodeError extends TunnelwireError {
   override name = "DecodeError"
-  /** The root type being decoded, such as `ToClient`. */
+  /** The root type being decoded, such as `Order`. */
   readonly type: string
   readonly version: number
   /** Byte offset in the input where decoding failed. */
@@ -36,10 +36,10 @@ export class DecodeError extends TunnelwireError {
  */
 export class EncodeError extends TunnelwireError {
   override name = "EncodeError"
-  /** The type being encoded, such as `ToClient`. */
+  /** The type being encoded, such as `Order`. */
   readonly type: string
   readonly version: number | undefined
-  /** Where in the value, such as `ToClient.val.messageKind.val.index`; the type for the whole. */
+  /** Where in the value, such as `Order.val.lines[2].quantity`; the type for the whole. */
   readonly path: string
   /** The offending value, as it was given. */
   readonly value: unknown
@@ -67,7 +67,7 @@ export class EncodeError extends TunnelwireError {
 /** A JSON value that does not map to a message of the given type. */
 export class JsonMappingError extends TunnelwireError {
   override name = "JsonMappingError"
-  /** Where in the value, such as `ToClient.val.messageKind.val.data`. */
+  /** Where in the value, such as `Order.val.lines[2].sku`. */
   readonly path: string
   readonly version: number
   readonly reason: string

@@ -21,7 +21,7 @@ interface Settings {
 }
 
 /**
- * One line, for people: `ToClientWebSocketMessage{index: 3, data: 64B "hello…", binary: false}`.
+ * One line, for people: `Chunk{index: 3, data: 64B "hello…", last: false}`.
  * Fixed-length data (ids) prints as short hex with its length, payloads as their length and a
  * preview, 64-bit integers with `n`, maps with their entries, secrets redacted.
  */

@@ -1,7 +1,6 @@
-// A schema as data: every named type of one protocol version, as `tunnelwire gen` emits it into
-// `gen/vN/schema.ts`. The stringifier, the JSON mapping and the compatibility checker walk it.
-// tools/tunnelwire imports these types (type-only) to build descriptors, and the generated
-// `schema.ts` files are type-checked against them.
+// A schema as data: every named type of one version of a BARE protocol, as `tunnelwire gen`
+// emits it into `gen/vN/schema.ts`. The stringifier, the JSON mapping, the encode diagnosis and
+// the CLI's compatibility checker walk it; the CLI builds descriptors with these very types.
 
 export type PrimitiveKind =
   | "bool"
@@ -32,6 +31,7 @@ export type TypeDescriptor =
   | { readonly kind: "enum"; readonly values: readonly EnumValueDescriptor[] }
 
 export interface FieldDescriptor {
+  /** The TypeScript property name: the schema's field name in camelCase. */
   readonly name: string
   readonly type: TypeDescriptor
 }

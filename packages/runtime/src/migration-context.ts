@@ -10,7 +10,7 @@ export type LossPolicy = "refuse" | "drop"
 
 /** One thing a downgrade could not carry over. */
 export interface Loss {
-  /** The type being converted, such as `ToServerWebSocketOpen`. */
+  /** The type being converted, such as `OrderLine`. */
   readonly type: string
   /** The field or union member that cannot be represented. */
   readonly field: string
