@@ -30,7 +30,7 @@ describe("tunnelwire init", () => {
     expect(init.code).toBe(0)
     expect(init.out).toContain("create  schemas/demo/v1.bare: the first version's schema, to edit")
     expect(init.out).toContain("create  tunnelwire.json: the family demo")
-    expect(init.out).toContain("npm install @tunnelwire/runtime @bare-ts/lib")
+    expect(init.out).toContain("npm install @tunnelwire/runtime   # what generated code imports")
     expect(JSON.parse(project.read("tunnelwire.json"))).toEqual({
       families: {
         demo: {

@@ -34,7 +34,7 @@ export interface InitPlan {
 }
 
 /** What generated code imports at run time: a project must depend on these. */
-export const RUNTIME_DEPENDENCIES = ["@tunnelwire/runtime", "@bare-ts/lib"] as const
+export const RUNTIME_DEPENDENCIES = ["@tunnelwire/runtime"] as const
 
 /**
  * Plans a new family: its starter schema, its versions lock and its config entry, refusing
