@@ -4,6 +4,8 @@ import { join } from "node:path"
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest"
 import { main } from "./cli.ts"
 
+const CHAT = { schemas: "schemas/chat", out: "src/chat/gen", converters: "src/chat/converters" }
+
 describe("tunnelwire CLI", () => {
   const dir = mkdtempSync(join(tmpdir(), "tunnelwire-cli-"))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -21,7 +23,7 @@ describe("tunnelwire CLI", () => {
     return { code, out: out.join(""), err: err.join("") }
   }
 
-  for (const command of ["gen", "check", "bump"]) {
+  for (const command of ["init", "gen", "check", "bump"]) {
     it(`${command} --help prints its usage and exits 0`, async () => {
       const result = await run(command, "--help")
       expect(result.code).toBe(0)
@@ -138,17 +140,24 @@ describe("tunnelwire CLI", () => {
     expect(result.err).toMatch(/^\S*broken\.bare:3:1: /)
   })
 
+  /** A project with one family, `chat`, whose schemas are in `schemas/chat`. */
+  const chatProject = (prefix: string): string => {
+    const root = mkdtempSync(join(tmpdir(), prefix))
+    mkdirSync(join(root, "schemas", "chat"), { recursive: true })
+    writeFileSync(join(root, "tunnelwire.json"), JSON.stringify({ families: { chat: CHAT } }))
+    return root
+  }
+
   it("reports a schema gen cannot compile as file:line:col and the reason, without a stack", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tunnelwire-cli-gen-"))
+    const root = chatProject("tunnelwire-cli-gen-")
     try {
-      mkdirSync(join(root, "schemas", "runner-protocol"), { recursive: true })
       writeFileSync(
-        join(root, "schemas", "runner-protocol", "v1.bare"),
+        join(root, "schemas", "chat", "v1.bare"),
         "type A struct {\n  retry: bool\n}\n\ntype B union { A | Missing }\n",
       )
       const result = await run("gen", "--root", root)
       expect(result.code).toBe(1)
-      expect(result.err).toMatch(/^schemas\/runner-protocol\/v1\.bare:5:20: .*Missing/)
+      expect(result.err).toMatch(/^schemas\/chat\/v1\.bare:5:20: .*Missing/)
       expect(result.err.trimEnd().split("\n")).toHaveLength(1)
     } finally {
       rmSync(root, { recursive: true, force: true })
@@ -156,17 +165,96 @@ describe("tunnelwire CLI", () => {
   })
 
   it("reports a project it cannot work with in one line: a gap between versions", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tunnelwire-cli-gap-"))
+    const root = chatProject("tunnelwire-cli-gap-")
     try {
-      mkdirSync(join(root, "schemas", "runner-protocol"), { recursive: true })
-      writeFileSync(join(root, "schemas", "runner-protocol", "v2.bare"), "type A u8\n")
+      writeFileSync(join(root, "schemas", "chat", "v2.bare"), "type A u8\n")
       const result = await run("gen", "--root", root)
       expect(result).toMatchObject({ code: 1, out: "" })
       expect(result.err).toBe(
-        "tunnelwire gen: schema versions must run from v1 without gaps; v1.bare is missing\n",
+        "tunnelwire gen: family chat: schema versions must run from v1 without gaps; schemas/chat/v1.bare is missing\n",
       )
     } finally {
       rmSync(root, { recursive: true, force: true })
     }
+  })
+
+  for (const command of ["gen", "check", "bump"]) {
+    it(`${command} --family with a family the config does not name is a usage error`, async () => {
+      const root = chatProject("tunnelwire-cli-family-")
+      try {
+        const result = await run(command, "--root", root, "--family", "chatt")
+        expect(result).toMatchObject({ code: 1, out: "" })
+        expect(result.err).toContain(
+          `tunnelwire: ${command}: --family chatt: ${join(root, "tunnelwire.json")} names no such family; it has chat\n\nUsage: tunnelwire ${command}`,
+        )
+      } finally {
+        rmSync(root, { recursive: true, force: true })
+      }
+    })
+  }
+
+  it("reports a config it cannot use in one line naming the file and the key", async () => {
+    const root = chatProject("tunnelwire-cli-config-")
+    try {
+      const config = join(root, "tunnelwire.json")
+      writeFileSync(config, JSON.stringify({ families: { chat: { ...CHAT, out: 7 } } }))
+      expect(await run("gen", "--root", root)).toEqual({
+        code: 1,
+        out: "",
+        err: `${config}: families.chat.out: must be a string, not a number\n`,
+      })
+      writeFileSync(config, '{\n  "families": {\n    "chat": {,\n')
+      const result = await run("check", "--config", config)
+      expect(result.code).toBe(1)
+      expect(result.err).toMatch(new RegExp(`^${config}:3:14: invalid JSON: .+\\n$`))
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it("without a config anywhere up from the working directory, says to run init", async () => {
+    const root = mkdtempSync(join(tmpdir(), "tunnelwire-cli-noconfig-"))
+    const cwd = process.cwd()
+    try {
+      process.chdir(root)
+      const result = await run("gen")
+      expect(result.code).toBe(1)
+      expect(result.err).toMatch(
+        /^tunnelwire: gen: no tunnelwire\.json in .* or any parent; run `tunnelwire init <family>`/,
+      )
+    } finally {
+      process.chdir(cwd)
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it("bump with several families and no --family is a usage error naming them", async () => {
+    const root = chatProject("tunnelwire-cli-several-")
+    try {
+      const presence = {
+        schemas: "schemas/presence",
+        out: "src/presence/gen",
+        converters: "src/presence/converters",
+      }
+      writeFileSync(
+        join(root, "tunnelwire.json"),
+        JSON.stringify({ families: { chat: CHAT, presence } }),
+      )
+      const result = await run("bump", "--root", root)
+      expect(result.code).toBe(1)
+      expect(result.err).toMatch(
+        /^tunnelwire: bump: the config names several families \(chat, presence\); pick one with --family\n/,
+      )
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it("init without a family name is a usage error", async () => {
+    const result = await run("init")
+    expect(result.code).toBe(1)
+    expect(result.err).toMatch(
+      /^tunnelwire: init: name the family to scaffold\n\nUsage: tunnelwire init/,
+    )
   })
 })

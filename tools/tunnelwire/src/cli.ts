@@ -3,6 +3,9 @@ import { parseCommandArgs } from "./command-args.ts"
 import { BUMP_FORMATS, BUMP_HELP, BUMP_OPTIONS, BUMP_SUMMARY } from "./commands/bump/usage.ts"
 import { CHECK_HELP, CHECK_OPTIONS, CHECK_SUMMARY, FORMATS } from "./commands/check/usage.ts"
 import { GEN_FORMATS, GEN_HELP, GEN_OPTIONS, GEN_SUMMARY } from "./commands/gen/usage.ts"
+import { INIT_FORMATS, INIT_HELP, INIT_OPTIONS, INIT_SUMMARY } from "./commands/init/usage.ts"
+import { ConfigError } from "./config/config-file.ts"
+import type { ProjectSelection } from "./config/find-config.ts"
 import { SchemaSyntaxError } from "./schema/schema-error.ts"
 import { ProjectError, UsageError } from "./usage-error.ts"
 
@@ -16,6 +19,19 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  init: {
+    summary: INIT_SUMMARY,
+    help: INIT_HELP,
+    async run(argv) {
+      const { values, positionals } = parseCommandArgs(argv, INIT_OPTIONS, 1)
+      if (values.help) return print(INIT_HELP)
+      const format = oneOf("--format", values.format, INIT_FORMATS)
+      const family = positionals[0]
+      if (family === undefined) throw new UsageError("name the family to scaffold")
+      const { runInit } = await import("./commands/init/command.ts")
+      return runInit({ ...values, family, format })
+    },
+  },
   gen: {
     summary: GEN_SUMMARY,
     help: GEN_HELP,
@@ -24,7 +40,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       if (values.help) return print(GEN_HELP)
       const format = oneOf("--format", values.format, GEN_FORMATS)
       const { runGen } = await import("./commands/gen/command.ts")
-      return runGen({ check: values.check, root: values.root, format })
+      return runGen({ ...projectSelection(values), check: values.check, format })
     },
   },
   check: {
@@ -41,7 +57,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       }
       const { runCheck } = await import("./commands/check/command.ts")
       return runCheck(
-        { root: values.root, against: values.against, format, files: positionals },
+        { ...projectSelection(values), against: values.against, format, files: positionals },
         { stdout: process.stdout, stderr: process.stderr, env: process.env },
       )
     },
@@ -54,7 +70,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       if (values.help) return print(BUMP_HELP)
       const format = oneOf("--format", values.format, BUMP_FORMATS)
       const { runBump } = await import("./commands/bump/command.ts")
-      return runBump({ dryRun: values["dry-run"], root: values.root, format })
+      return runBump({ ...projectSelection(values), dryRun: values["dry-run"], format })
     },
   },
   inspect: {
@@ -101,7 +117,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) {
       return usageError(`${name}: ${error.message}`, synopsis(command.help, name))
     }
-    if (error instanceof SchemaSyntaxError) return fail(error.message)
+    if (error instanceof SchemaSyntaxError || error instanceof ConfigError) {
+      return fail(error.message)
+    }
     if (error instanceof ProjectError || isSystemError(error)) {
       return fail(`tunnelwire ${name}: ${error.message}`)
     }
@@ -139,6 +157,14 @@ function usageError(message: string, usage: string): number {
 function synopsis(help: string, name: string): string {
   const usageLines = help.slice(0, help.indexOf("\n\n") + 1 || undefined)
   return `${usageLines}Run \`tunnelwire ${name} --help\` for its options.\n`
+}
+
+function projectSelection(values: {
+  readonly family?: string | undefined
+  readonly config?: string | undefined
+  readonly root?: string | undefined
+}): ProjectSelection {
+  return { family: values.family, config: values.config, root: values.root }
 }
 
 function oneOf<const T extends string>(option: string, value: string, choices: readonly T[]): T {

@@ -25,7 +25,7 @@ import { afterAll, describe, expect, it } from "vitest"
 import { applyGeneration } from "../src/commands/gen/apply.ts"
 import { planGeneration } from "../src/commands/gen/plan.ts"
 import { planScaffolds } from "../src/commands/gen/plan-scaffolds.ts"
-import { type ProjectLayout, projectLayout, readSchemaFiles } from "../src/schema/project-layout.ts"
+import { type FamilyLayout, familyLayout, readSchemaFiles } from "../src/config/family-layout.ts"
 import { parseSchemaFiles } from "../src/schema/project-schemas.ts"
 import { REPO_ROOT } from "./support/temp-project.ts"
 
@@ -43,7 +43,7 @@ function listFiles(dir: string): string[] {
  * A project holding the fixture's schemas, golden generated code and converters: the generated
  * code needs nothing but @tunnelwire/runtime, as in a user's project.
  */
-function projectFor(history: string): { root: string; layout: ProjectLayout } {
+function projectFor(history: string): { root: string; layout: FamilyLayout } {
   const root = mkdtempSync(join(tmpdir(), `tunnelwire-fixture-${history}-`))
   cpSync(join(HISTORIES, history), root, { recursive: true })
   cpSync(join(REPO_ROOT, "tsconfig.base.json"), join(root, "tsconfig.base.json"))
@@ -61,7 +61,15 @@ function projectFor(history: string): { root: string; layout: ProjectLayout } {
   )
   // The generated code resolves @tunnelwire/runtime (built) from the repository's modules.
   symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir")
-  return { root, layout: projectLayout(root) }
+  return { root, layout: familyLayout(root, history, FIXTURE_FAMILY) }
+}
+
+/** Each history is laid out like the runner protocol in this repository. */
+const FIXTURE_FAMILY = {
+  schemas: "schemas/runner-protocol",
+  out: "packages/protocol/src/gen",
+  converters: "packages/protocol/src/migrations",
+  regenerate: "npm run gen",
 }
 
 const bytes = (length: number, fill: number) => new Uint8Array(length).fill(fill).buffer
@@ -75,10 +83,10 @@ type Versioned<Root extends string> = Record<
   Record<`decode${Root}`, (bytes: Uint8Array, options: { version: number }) => unknown>
 
 const histories = readdirSync(HISTORIES).sort()
-const projects = new Map<string, { root: string; layout: ProjectLayout }>()
+const projects = new Map<string, { root: string; layout: FamilyLayout }>()
 
 /** The history's project, made on first use and removed after all tests. */
-function project(history: string): { root: string; layout: ProjectLayout } {
+function project(history: string): { root: string; layout: FamilyLayout } {
   let made = projects.get(history)
   if (made === undefined) {
     made = projectFor(history)
@@ -99,7 +107,7 @@ describe("generator fixtures", () => {
   for (const history of histories) {
     describe(history, () => {
       it("generates exactly the golden output", () => {
-        const fixture = projectLayout(join(HISTORIES, history))
+        const fixture = familyLayout(join(HISTORIES, history), history, FIXTURE_FAMILY)
         const planned = planGeneration(fixture)
         if (UPDATE) applyGeneration(fixture.genDir, planned, { dryRun: false })
         const golden = listFiles(fixture.genDir).sort()

@@ -10,7 +10,6 @@ import {
   typeScriptType,
   unionMemberType,
 } from "./bare-ast.ts"
-import { generatedHeader } from "./generated-header.ts"
 import { HelperNames } from "./helper-names.ts"
 import { runtimeImport } from "./runtime-import.ts"
 
@@ -61,7 +60,6 @@ export function emitCodecModule(source: string, schemaPath: string): string {
     .filter((name) => new RegExp(`\\b${name}\\b`).test(code))
     .sort()
   return [
-    generatedHeader(schemaPath).trimEnd(),
     runtimeImport(["bare", ...runtime, "writeValue"]),
     `import { ${encoders.join(", ")} } from "./encoders.js"`,
     'import { schema } from "./schema.js"',

@@ -14,7 +14,7 @@ const insert = (source: string) =>
 describe("converter scaffolding", () => {
   it("creates a module whose placeholders say what each converter fills in or drops", () => {
     expect(
-      scaffoldModule(3, needs),
+      scaffoldModule(3, needs, "../gen/migrations/v3-v4.js"),
     ).toBe(`// v3 ↔ v4: say what changed between the two versions, what each upgrade fills in and
 // what each downgrade drops or refuses. \`tunnelwire gen\` adds a placeholder here for every type
 // whose shape changes, and never touches a converter once it is written.

@@ -9,8 +9,15 @@ import {
 
 const DIRECTIONS: readonly Direction[] = ["upgrade", "downgrade"]
 
-/** A new hand-written module for versions A and A + 1, with a typed hole for every converter. */
-export function scaffoldModule(older: number, needs: readonly ConverterNeeds[]): string {
+/**
+ * A new hand-written module for versions A and A + 1, with a typed hole for every converter;
+ * `migrationModule` is how it imports the generated migration module of the pair.
+ */
+export function scaffoldModule(
+  older: number,
+  needs: readonly ConverterNeeds[],
+  migrationModule: string,
+): string {
   const newer = older + 1
   const tables = DIRECTIONS.map((direction) => {
     const holes = needs.flatMap((need) => holeLines(direction, need, older, "  "))
@@ -21,7 +28,7 @@ export function scaffoldModule(older: number, needs: readonly ConverterNeeds[]):
     `// v${older} ↔ v${newer}: say what changed between the two versions, what each upgrade fills in and`,
     "// what each downgrade drops or refuses. `tunnelwire gen` adds a placeholder here for every type",
     "// whose shape changes, and never touches a converter once it is written.",
-    `import type { HandWrittenDowngrades, HandWrittenUpgrades } from "../gen/migrations/v${older}-v${newer}.js"`,
+    `import type { HandWrittenDowngrades, HandWrittenUpgrades } from "${migrationModule}"`,
     "",
     tables.join("\n"),
   ].join("\n")

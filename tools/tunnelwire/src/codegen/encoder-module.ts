@@ -1,6 +1,5 @@
 import type { AliasedType, Type } from "@bare-ts/tools"
 import { memberName, parseSchemaAst, resolved, type SchemaAst, typeScriptType } from "./bare-ast.ts"
-import { generatedHeader } from "./generated-header.ts"
 import { HelperNames } from "./helper-names.ts"
 import { runtimeImport } from "./runtime-import.ts"
 
@@ -44,7 +43,6 @@ export function emitEncoderModule(source: string, schemaPath: string): string {
   ].filter((name) => new RegExp(`\\b${name}\\(`).test(code))
   const types = [...new Set(code.match(/\bt\.\w+/g) ?? [])]
   return [
-    generatedHeader(schemaPath).trimEnd(),
     runtimeImport(runtime),
     ...(types.length > 0 ? ['import type * as t from "./codec.js"'] : []),
     "",

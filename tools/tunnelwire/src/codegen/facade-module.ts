@@ -1,5 +1,4 @@
 import type { SchemaDescriptor } from "../schema/model.ts"
-import { generatedHeader } from "./generated-header.ts"
 import { runtimeImport } from "./runtime-import.ts"
 
 /**
@@ -7,9 +6,8 @@ import { runtimeImport } from "./runtime-import.ts"
  * for every root type `encodeX`/`decodeX` (typed errors, any byte view accepted), and for every
  * type `stringifyX`, `toJsonX` and `fromJsonX` driven by the schema descriptor.
  */
-export function emitFacadeModule(schema: SchemaDescriptor, schemaPath: string): string {
+export function emitFacadeModule(schema: SchemaDescriptor): string {
   const lines: string[] = [
-    generatedHeader(schemaPath).trimEnd(),
     runtimeImport([
       "type BytesLike",
       "decodeRoot",
@@ -82,9 +80,8 @@ export function emitFacadeModule(schema: SchemaDescriptor, schemaPath: string): 
 }
 
 /** `gen/vN/schema.ts`: the descriptor of one version, as data. */
-export function emitSchemaModule(schema: SchemaDescriptor, schemaPath: string): string {
+export function emitSchemaModule(schema: SchemaDescriptor): string {
   return [
-    generatedHeader(schemaPath).trimEnd(),
     runtimeImport(["type SchemaDescriptor"]),
     "",
     `export const schema: SchemaDescriptor = ${JSON.stringify(schema, null, 2)}`,
@@ -96,7 +93,6 @@ export function emitSchemaModule(schema: SchemaDescriptor, schemaPath: string): 
 export function emitVersionsModule(versions: readonly number[]): string {
   const latest = Math.max(...versions)
   return [
-    generatedHeader("schemas/runner-protocol/").trimEnd(),
     ...versions.map((v) => `import { rootTypes as rootTypesV${v} } from "./v${v}/index.js"`),
     ...versions.map((v) => `import { schema as schemaV${v} } from "./v${v}/schema.js"`),
     "",

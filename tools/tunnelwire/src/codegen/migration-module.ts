@@ -5,15 +5,9 @@ import {
   sameShape,
   type TypeEvolution,
 } from "../schema/type-evolution.ts"
-import { generatedHeader } from "./generated-header.ts"
 import { runtimeImport } from "./runtime-import.ts"
 
 type Direction = "upgrade" | "downgrade"
-
-/** The hand-written converters module of an adjacent pair, relative to `src/`. */
-export function handWrittenMigrationPath(older: number): string {
-  return `migrations/v${older}-to-v${older + 1}.ts`
-}
 
 /** Types that need a person to write their converters between `older` and `newer`. */
 export function handWrittenTypes(older: SchemaDescriptor, newer: SchemaDescriptor): string[] {
@@ -44,11 +38,13 @@ export function overriddenTypes(
  * `gen/migrations/vA-vB.ts` for adjacent versions A and B = A + 1: a converter for every type both
  * versions have, in both directions, typed end to end. Identical types pass through untouched;
  * types whose references changed are rebuilt; unions convert member by member; the rest call the
- * hand-written converters in `src/migrations/vA-to-vB.ts`, whose shape this module declares.
+ * hand-written converters in the family's `vA-to-vB.ts`, whose shape this module declares;
+ * `convertersModule` is how this module imports it.
  */
 export function emitMigrationModule(
   older: SchemaDescriptor,
   newer: SchemaDescriptor,
+  convertersModule: string,
   overrides: readonly string[] = [],
 ): string {
   const evolution = classifyTypeEvolution(older, newer)
@@ -58,7 +54,6 @@ export function emitMigrationModule(
   )
   const a = older.version
   const b = newer.version
-  const module = handWrittenMigrationPath(a).replace(/\.ts$/, ".js")
   const lines: string[] = []
   for (const direction of ["upgrade", "downgrade"] as const) {
     const [from, to] = direction === "upgrade" ? ["older", "newer"] : ["newer", "older"]
@@ -101,8 +96,9 @@ export function emitMigrationModule(
   const body = lines.join("\n").trimEnd()
   const helpers = ["mapEntries", "mapList", "mapOptional"].filter((h) => body.includes(`${h}(`))
   const header = [
-    generatedHeader(`schemas/runner-protocol/v${a}.bare and v${b}.bare`).trimEnd(),
-    ...(handWritten.length > 0 ? [`import { downgrades, upgrades } from "../../${module}"`] : []),
+    ...(handWritten.length > 0
+      ? [`import { downgrades, upgrades } from "${convertersModule}"`]
+      : []),
     runtimeImport([...helpers, "type MigrationContext"]),
     `import type * as older from "../v${a}/codec.js"`,
     `import type * as newer from "../v${b}/codec.js"`,

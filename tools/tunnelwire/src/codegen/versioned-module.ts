@@ -1,5 +1,4 @@
 import type { SchemaDescriptor } from "../schema/model.ts"
-import { generatedHeader } from "./generated-header.ts"
 import { runtimeImport } from "./runtime-import.ts"
 
 /**
@@ -12,7 +11,6 @@ export function emitVersionedModule(schemas: readonly SchemaDescriptor[]): strin
   const latest = schemas[schemas.length - 1]!
   const L = latest.version
   const lines: string[] = [
-    generatedHeader("schemas/runner-protocol/").trimEnd(),
     runtimeImport([
       "type BytesLike",
       "checkedVersion",

@@ -49,13 +49,18 @@ describe("finding messages", () => {
   it("name every schema change that lacks a changeset", () => {
     const changeset = {
       ref: "HEAD~1",
+      package: "@acme/chat-protocol",
       schemaChanges: ["v4 added", "v3 changed"],
       changesets: [],
       at: AT,
     }
     const messages = projectFindings(facts({ changeset })).map((f) => f.message)
     expect(
-      messages.some((m) => m.startsWith("v4 added, v3 changed since HEAD~1, with no changeset")),
+      messages.some((m) =>
+        m.startsWith(
+          "v4 added, v3 changed since HEAD~1, with no changeset for @acme/chat-protocol",
+        ),
+      ),
     ).toBe(true)
   })
 

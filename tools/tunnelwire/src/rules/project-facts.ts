@@ -6,7 +6,7 @@ export interface ProjectFacts {
   readonly releases: readonly ReleaseState[]
   readonly golden: readonly GoldenResult[]
   readonly converters: readonly PairCoverage[]
-  /** Present only when comparing with a git ref. */
+  /** Present only when comparing with a git ref, for a family whose package uses changesets. */
   readonly changeset: ChangesetState | undefined
 }
 
@@ -35,7 +35,9 @@ export interface ChangesetState {
   readonly ref: string
   /** What changed in the schemas since the ref, such as "v4 added" or "v3 changed". */
   readonly schemaChanges: readonly string[]
-  /** Changeset files added since the ref that name `@tunnelwire/protocol`. */
+  /** The package the family ships in, which a changeset must name. */
+  readonly package: string
+  /** Changeset files added since the ref that name the package. */
   readonly changesets: readonly string[]
   readonly at: SourcePosition
 }

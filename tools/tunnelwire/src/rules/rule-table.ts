@@ -329,7 +329,7 @@ export const RULES: readonly Rule[] = [
     "RELEASE",
     [S, S],
     true,
-    "a schema changed since the compared commit without a changeset for @tunnelwire/protocol",
+    "a schema changed since the compared commit without a changeset for the family's package",
     (facts) => {
       const state = facts.changeset
       if (state === undefined || state.schemaChanges.length === 0 || state.changesets.length > 0) {
@@ -338,7 +338,7 @@ export const RULES: readonly Rule[] = [
       return [
         {
           at: state.at,
-          message: `${state.schemaChanges.join(", ")} since ${state.ref}, with no changeset for @tunnelwire/protocol: run npm run changeset and say why`,
+          message: `${state.schemaChanges.join(", ")} since ${state.ref}, with no changeset for ${state.package}: run npm run changeset and say why`,
         },
       ]
     },

@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
+import { readSchemaFiles } from "../config/family-layout.ts"
+import { selectFamilies } from "../config/find-config.ts"
 import { fingerprint } from "./fingerprint.ts"
 import { parseSchema } from "./parse-schema.ts"
-import { projectLayout, readSchemaFiles } from "./project-layout.ts"
 import { readVersionsLock } from "./versions-lock.ts"
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url))
-const layout = projectLayout(root)
+const layout = selectFamilies({ root, family: "runner-protocol" })[0]!
 const referenceDir = new URL("../../test/fixtures/rivet-reference/", import.meta.url)
 
 for (const file of readSchemaFiles(layout)) {

@@ -13,14 +13,15 @@ import {
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
-import { type ProjectLayout, projectLayout } from "../../src/schema/project-layout.ts"
+import type { FamilyLayout } from "../../src/config/family-layout.ts"
+import { selectFamilies } from "../../src/config/find-config.ts"
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url))
 
 /** A throwaway project directory; `remove` deletes it. */
 export interface TempProject {
   readonly root: string
-  readonly layout: ProjectLayout
+  readonly layout: FamilyLayout
   write(path: string, content: string): void
   read(path: string): string
   remove(): void
@@ -89,6 +90,8 @@ export function tempProject(copy: Copy = {}): TempProject {
   const root = mkdtempSync(join(tmpdir(), "tunnelwire-test-"))
   const from = (path: string) => join(REPO_ROOT, path)
   mkdirSync(join(root, "schemas", "runner-protocol"), { recursive: true })
+  // The repository's own config: the runner protocol is a family like any other.
+  cpSync(from("tunnelwire.json"), join(root, "tunnelwire.json"))
   if (copy.schemas) {
     cpSync(from("schemas"), join(root, "schemas"), copyThroughV3)
     const lock = join("schemas", "runner-protocol", "versions.json")
@@ -117,6 +120,13 @@ export function tempProject(copy: Copy = {}): TempProject {
         cpSync(from(join(golden, dir, file)), join(root, golden, dir, file))
       }
     }
+  } else {
+    // The config names the protocol package: changesets must name it.
+    mkdirSync(join(root, "packages", "protocol"), { recursive: true })
+    writeFileSync(
+      join(root, "packages", "protocol", "package.json"),
+      `${JSON.stringify({ name: "@tunnelwire/protocol", private: true }, null, 2)}\n`,
+    )
   }
   if (copy.workspace) {
     for (const part of ["package.json", "tsconfig.base.json", ".changeset"]) {
@@ -134,7 +144,7 @@ export function tempProject(copy: Copy = {}): TempProject {
   }
   return {
     root,
-    layout: projectLayout(root),
+    layout: selectFamilies({ root })[0]!,
     write(path, content) {
       mkdirSync(dirname(join(root, path)), { recursive: true })
       writeFileSync(join(root, path), content)

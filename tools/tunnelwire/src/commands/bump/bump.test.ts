@@ -56,7 +56,7 @@ describe("tunnelwire bump", () => {
         "  create  schemas/runner-protocol/v4.bare: a copy of v3",
         "  create  packages/protocol/src/migrations/v3-to-v4.ts: hand-written converters between v3 and v4",
         "  update  packages/protocol/package.json: export ./v4; ./latest is v4",
-        "  create  .changeset/protocol-v4.md: changeset for @tunnelwire/protocol",
+        "  create  .changeset/runner-protocol-v4.md: changeset for @tunnelwire/protocol",
         "  write   8 generated file(s) in packages/protocol/src/gen",
       ].join("\n"),
     )
@@ -93,7 +93,7 @@ describe("tunnelwire bump", () => {
       types: "./dist/gen/v4/index.d.ts",
       default: "./dist/gen/v4/index.js",
     })
-    expect(target.read(".changeset/protocol-v4.md")).toMatch(
+    expect(target.read(".changeset/runner-protocol-v4.md")).toMatch(
       /^---\n"@tunnelwire\/protocol": minor\n---\n/,
     )
   })

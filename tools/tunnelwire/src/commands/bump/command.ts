@@ -1,22 +1,24 @@
-import {
-  displayPath,
-  findProjectRoot,
-  type ProjectLayout,
-  projectLayout,
-} from "../../schema/project-layout.ts"
+import { displayPath, type FamilyLayout } from "../../config/family-layout.ts"
+import { type ProjectSelection, selectFamilies } from "../../config/find-config.ts"
+import { UsageError } from "../../usage-error.ts"
 import { applyBump } from "./apply.ts"
 import { type BumpPlan, planBump } from "./plan.ts"
 import type { BumpFormat } from "./usage.ts"
 
-export interface BumpArgs {
+export interface BumpArgs extends ProjectSelection {
   readonly dryRun: boolean
-  readonly root: string | undefined
   /** Default: text. */
   readonly format?: BumpFormat
 }
 
+/** Bumps one family: the config's only one, or the one `--family` names. */
 export function runBump(args: BumpArgs): number {
-  const layout = projectLayout(args.root ?? findProjectRoot())
+  const families = selectFamilies(args)
+  if (families.length > 1) {
+    const names = families.map((family) => family.family).join(", ")
+    throw new UsageError(`the config names several families (${names}); pick one with --family`)
+  }
+  const layout = families[0]!
   const plan = planBump(layout)
   if (plan.kind === "bump" && !args.dryRun) applyBump(plan)
   if (args.format === "json") {
@@ -27,14 +29,16 @@ export function runBump(args: BumpArgs): number {
   return plan.kind === "refused" ? 100 : 0
 }
 
-function jsonOf(plan: BumpPlan, layout: ProjectLayout, dryRun: boolean): unknown {
-  if (plan.kind !== "bump") return { outcome: plan.kind, reason: plan.reason }
+function jsonOf(plan: BumpPlan, layout: FamilyLayout, dryRun: boolean): unknown {
+  if (plan.kind !== "bump")
+    return { family: layout.family, outcome: plan.kind, reason: plan.reason }
   const write = (w: { path: string; action: string; what: string }) => ({
     path: displayPath(layout, w.path),
     action: w.action,
     what: w.what,
   })
   return {
+    family: layout.family,
     outcome: dryRun ? "planned" : "bumped",
     from: plan.from,
     to: plan.to,
@@ -43,7 +47,7 @@ function jsonOf(plan: BumpPlan, layout: ProjectLayout, dryRun: boolean): unknown
   }
 }
 
-function printText(plan: BumpPlan, layout: ProjectLayout, dryRun: boolean): void {
+function printText(plan: BumpPlan, layout: FamilyLayout, dryRun: boolean): void {
   if (plan.kind === "nothing") {
     console.log(`nothing to bump: ${plan.reason}`)
     return
@@ -64,6 +68,7 @@ function printText(plan: BumpPlan, layout: ProjectLayout, dryRun: boolean): void
     console.log(`  write   ${count} generated file(s) in ${displayPath(layout, layout.genDir)}`)
   }
   if (!dryRun) {
-    console.log(`next: edit schemas/runner-protocol/v${plan.to}.bare, then run tunnelwire gen`)
+    const schema = displayPath(layout, plan.schema.path)
+    console.log(`next: edit ${schema}, then run tunnelwire gen`)
   }
 }

@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
+import {
+  displayPath,
+  type FamilyLayout,
+  packageName,
+  readSchemaFiles,
+} from "../../config/family-layout.ts"
 import { fingerprint } from "../../schema/fingerprint.ts"
-import { displayPath, type ProjectLayout, readSchemaFiles } from "../../schema/project-layout.ts"
 import { parseSchemaFiles } from "../../schema/project-schemas.ts"
 import { formatVersionsLock, readVersionsLock } from "../../schema/versions-lock.ts"
 import { planGeneration } from "../gen/plan.ts"
@@ -39,7 +44,7 @@ export type BumpPlan =
  * still identical (same fingerprint) to the one before it, because that is exactly the state a
  * previous bump left; a second bump would only release an unedited copy and stack another.
  */
-export function planBump(layout: ProjectLayout): BumpPlan {
+export function planBump(layout: FamilyLayout): BumpPlan {
   const files = readSchemaFiles(layout)
   const schemas = parseSchemaFiles(layout, files)
   const lock = readVersionsLock(layout.lockFile)
@@ -106,22 +111,26 @@ export function planBump(layout: ProjectLayout): BumpPlan {
       what: `hand-written converters between v${n} and v${next}`,
     })
   }
-  const packageJson = protocolExports(layout, n, next)
+  const packageJson = packageExports(layout, n, next)
   if (packageJson !== undefined) {
     writes.push({
-      path: layout.protocolPackageJson,
-      content: packageJson,
+      path: packageJson.path,
+      content: packageJson.content,
       action: "update",
       what: `export ./v${next}; ./latest is v${next}`,
     })
   }
-  const changeset = join(layout.changesetDir, `protocol-v${next}.md`)
-  if (!existsSync(changeset)) {
+  const name = packageName(layout)
+  const changeset =
+    layout.changesetDir === undefined
+      ? undefined
+      : join(layout.changesetDir, `${layout.family}-v${next}.md`)
+  if (changeset !== undefined && name !== undefined && !existsSync(changeset)) {
     writes.push({
       path: changeset,
-      content: changesetText(n, next, displayPath(layout, layout.lockFile)),
+      content: changesetText(name, n, next, displayPath(layout, layout.lockFile)),
       action: "create",
-      what: "changeset for @tunnelwire/protocol",
+      what: `changeset for ${name}`,
     })
   }
   return { kind: "bump", from: n, to: next, schema, writes, generated }
@@ -139,10 +148,18 @@ function copiedSchema(source: string, from: number, to: number): string {
   ].join("\n")
 }
 
-/** The protocol package's exports with `./vN+1` added after `./vN` and `./latest` pointed at it. */
-function protocolExports(layout: ProjectLayout, from: number, to: number): string | undefined {
-  if (!existsSync(layout.protocolPackageJson)) return undefined
-  const text = readFileSync(layout.protocolPackageJson, "utf8")
+/**
+ * The family package's manifest with `./vN+1` exported after `./vN` and `./latest` pointed at it,
+ * for a package that exports each version; otherwise nothing to change.
+ */
+function packageExports(
+  layout: FamilyLayout,
+  from: number,
+  to: number,
+): { path: string; content: string } | undefined {
+  const path = layout.packageJson
+  if (path === undefined || !existsSync(path)) return undefined
+  const text = readFileSync(path, "utf8")
   const manifest: unknown = JSON.parse(text)
   if (typeof manifest !== "object" || manifest === null || !("exports" in manifest))
     return undefined
@@ -162,13 +179,13 @@ function protocolExports(layout: ProjectLayout, from: number, to: number): strin
       return key === "./latest" ? [[key, moved]] : [[key, value]]
     }),
   )
-  return `${JSON.stringify({ ...manifest, exports: updated }, null, 2)}\n`
+  return { path, content: `${JSON.stringify({ ...manifest, exports: updated }, null, 2)}\n` }
 }
 
-function changesetText(from: number, to: number, lockFile: string): string {
+function changesetText(name: string, from: number, to: number, lockFile: string): string {
   return [
     "---",
-    '"@tunnelwire/protocol": minor',
+    `"${name}": minor`,
     "---",
     "",
     `Protocol v${to} opens as a copy of v${from}, and v${from} is released: its schema is frozen and`,

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs"
-import { findProjectRoot, type ProjectLayout, projectLayout } from "../../schema/project-layout.ts"
+import { readFileSync } from "node:fs"
+import { type ProjectSelection, selectFamilies } from "../../config/find-config.ts"
 import { SchemaSyntaxError } from "../../schema/schema-error.ts"
 import { UsageError } from "../../usage-error.ts"
 import { formatGithub } from "./format-github.ts"
@@ -9,8 +9,7 @@ import { type CheckReport, exitCodeOf } from "./report.ts"
 import { checkProject, checkSchemaPair } from "./run-checks.ts"
 import type { Format } from "./usage.ts"
 
-export interface CheckOptions {
-  readonly root: string | undefined
+export interface CheckOptions extends ProjectSelection {
   readonly against: string | undefined
   readonly format: Format
   /** Two schema files to compare, or none to check the project. */
@@ -23,6 +22,7 @@ export interface Output {
   readonly env: NodeJS.ProcessEnv
 }
 
+/** Checks two files, or every selected family of the project, each on its own. */
 export async function runCheck(options: CheckOptions, output: Output): Promise<number> {
   if (options.files.length !== 0 && options.files.length !== 2) {
     throw new UsageError("check compares the project, or exactly two schema files")
@@ -30,37 +30,38 @@ export async function runCheck(options: CheckOptions, output: Output): Promise<n
   if (options.files.length === 2 && options.against !== undefined) {
     throw new UsageError("--against compares the project with a commit; it takes no files")
   }
-  let report: CheckReport
+  const reports: CheckReport[] = []
   try {
-    report =
-      options.files.length === 2
-        ? checkSchemaPair(readSchema(options.files[0]!), readSchema(options.files[1]!))
-        : await checkProject(layoutAt(options.root), options.against)
+    if (options.files.length === 2) {
+      reports.push(checkSchemaPair(readSchema(options.files[0]!), readSchema(options.files[1]!)))
+    } else {
+      for (const layout of selectFamilies(options)) {
+        reports.push(await checkProject(layout, options.against))
+      }
+    }
   } catch (error) {
     if (!(error instanceof SchemaSyntaxError)) throw error
     output.stderr.write(`${error.message}\n`)
     return 100
   }
-  output.stdout.write(format(report, options.format, output))
-  return exitCodeOf(report)
+  output.stdout.write(format(reports, options.format, output))
+  return Math.max(...reports.map(exitCodeOf))
 }
 
-function format(report: CheckReport, name: Format, output: Output): string {
+function format(reports: readonly CheckReport[], name: Format, output: Output): string {
   switch (name) {
     case "json":
-      return formatJson(report)
+      return formatJson(reports)
     case "github":
-      return formatGithub(report)
-    case "text":
-      return formatText(report, { color: useColor(output.stdout, output.env) })
+      return reports.map(formatGithub).join("")
+    case "text": {
+      const style = { color: useColor(output.stdout, output.env) }
+      if (reports.length === 1) return formatText(reports[0]!, style)
+      return reports
+        .map((report) => `family ${report.family}\n${formatText(report, style)}`)
+        .join("\n")
+    }
   }
-}
-
-function layoutAt(root: string | undefined): ProjectLayout {
-  if (root === undefined) return projectLayout(findProjectRoot())
-  const layout = projectLayout(root)
-  if (!existsSync(layout.schemaDir)) throw new UsageError(`--root ${root}: no ${layout.schemaDir}`)
-  return layout
 }
 
 function readSchema(file: string): { file: string; source: string } {

@@ -1,15 +1,31 @@
 import type { ConverterStatus } from "../../converters/coverage.ts"
 import { type CheckReport, exitCodeOf } from "./report.ts"
 
-/** The report for programs: stable keys, every finding, converter coverage and golden counts. */
-export function formatJson(report: CheckReport): string {
+/**
+ * The report for programs: stable keys, every finding, converter coverage and golden counts. With
+ * several families, `{ ok, exitCode, families }` holding one such report each.
+ */
+export function formatJson(reports: readonly CheckReport[]): string {
+  const json =
+    reports.length === 1
+      ? jsonOf(reports[0]!)
+      : {
+          ok: reports.every((report) => exitCodeOf(report) === 0),
+          exitCode: Math.max(...reports.map(exitCodeOf)),
+          families: reports.map(jsonOf),
+        }
+  return `${JSON.stringify(json, null, 2)}\n`
+}
+
+function jsonOf(report: CheckReport): unknown {
   const position = (status: ConverterStatus) => ({
     state: status.state,
     file: status.at.file,
     line: status.at.line,
     column: status.at.column,
   })
-  const json = {
+  return {
+    ...(report.family === undefined ? {} : { family: report.family }),
     ok: exitCodeOf(report) === 0,
     exitCode: exitCodeOf(report),
     versions: report.versions,
@@ -40,5 +56,4 @@ export function formatJson(report: CheckReport): string {
       broken: result.failures.length,
     })),
   }
-  return `${JSON.stringify(json, null, 2)}\n`
 }

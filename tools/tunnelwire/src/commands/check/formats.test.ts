@@ -78,7 +78,7 @@ describe("github format", () => {
 
 describe("json format", () => {
   it("carries the verdict, every finding with both severities, and its exit code", () => {
-    const json = JSON.parse(formatJson(report))
+    const json = JSON.parse(formatJson([report]))
     expect(json).toMatchObject({ ok: false, exitCode: 100, against: null })
     expect(json.findings).toEqual([
       {

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process"
 import { basename } from "node:path"
-import { displayPath, type ProjectLayout, schemaFileVersion } from "../../schema/project-layout.ts"
+import { displayPath, type FamilyLayout, schemaFileVersion } from "../../config/family-layout.ts"
 import { parseVersionsLock, type VersionsLock } from "../../schema/versions-lock.ts"
 import { UsageError } from "../../usage-error.ts"
 
@@ -18,7 +18,7 @@ export interface RefSnapshot {
 }
 
 /** Reads the snapshot through `git`; an unknown ref or a directory outside git is a usage error. */
-export function readRefSnapshot(layout: ProjectLayout, ref: string): RefSnapshot {
+export function readRefSnapshot(layout: FamilyLayout, ref: string): RefSnapshot {
   const git = (...args: string[]): string =>
     execFileSync("git", ["-C", layout.root, ...args], {
       encoding: "utf8",
@@ -49,6 +49,11 @@ export function readRefSnapshot(layout: ProjectLayout, ref: string): RefSnapshot
   const lock = list(schemaDir).includes(lockPath)
     ? parseVersionsLock(show(lockPath), `${ref}:${lockPath}`)
     : { released: {} }
-  const changesets = new Set(list(displayPath(layout, layout.changesetDir)).map((p) => basename(p)))
+  const changesetDir = layout.changesetDir
+  const changesets = new Set(
+    changesetDir === undefined
+      ? []
+      : list(displayPath(layout, changesetDir)).map((path) => basename(path)),
+  )
   return { ref, schemas, lock, changesets }
 }

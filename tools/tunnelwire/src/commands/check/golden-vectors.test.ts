@@ -8,7 +8,7 @@ import { checkProject } from "./run-checks.ts"
 describe("GOLDEN_VECTOR_BROKEN", () => {
   const project = tempProject({ schemas: true, protocol: true })
   afterAll(() => project.remove())
-  const v2 = join(project.layout.goldenDir, "v2")
+  const v2 = join(project.layout.goldenDir!, "v2")
   const golden = (report: Awaited<ReturnType<typeof checkProject>>) =>
     report.findings.filter((f) => f.rule === "GOLDEN_VECTOR_BROKEN")
 

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
+import { displayPath, type FamilyLayout } from "../../config/family-layout.ts"
 import type { GoldenResult } from "../../rules/project-facts.ts"
-import { displayPath, type ProjectLayout } from "../../schema/project-layout.ts"
 
 interface RootCodec {
   readonly encode: (message: unknown) => Uint8Array
@@ -16,16 +16,17 @@ interface RootCodec {
  * alone (the CLI itself is compiled JavaScript and loads tsx only here).
  */
 export async function verifyGoldenVectors(
-  layout: ProjectLayout,
+  layout: FamilyLayout,
   version: number,
 ): Promise<GoldenResult> {
-  const dir = join(layout.goldenDir, `v${version}`)
-  const vectors = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((name) => name.endsWith(".bin"))
-        .sort()
-    : []
-  if (vectors.length === 0) return { version, vectors: 0, failures: [] }
+  const dir = layout.goldenDir === undefined ? undefined : join(layout.goldenDir, `v${version}`)
+  const vectors =
+    dir !== undefined && existsSync(dir)
+      ? readdirSync(dir)
+          .filter((name) => name.endsWith(".bin"))
+          .sort()
+      : []
+  if (dir === undefined || vectors.length === 0) return { version, vectors: 0, failures: [] }
   const entry = join(layout.genDir, `v${version}`, "index.ts")
   const at = (path: string) => ({ file: displayPath(layout, path), line: 1, column: 1 })
   let codecs: ReadonlyMap<string, RootCodec>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { REPO_ROOT } from "../../../test/support/temp-project.ts"
+import { selectFamilies } from "../../config/find-config.ts"
 import type { Finding } from "../../rules/findings.ts"
-import { projectLayout } from "../../schema/project-layout.ts"
 import { exitCodeOf } from "./report.ts"
 import { checkProject } from "./run-checks.ts"
 
@@ -23,7 +23,7 @@ const V2_TO_V3 = [
 ]
 
 describe("tunnelwire check on this repository", async () => {
-  const report = await checkProject(projectLayout(REPO_ROOT), undefined)
+  const report = await checkProject(selectFamilies({ root: REPO_ROOT })[0]!, undefined)
   const scope = (name: string) => report.findings.filter((f) => f.scope === name).map(line)
 
   it("reports exactly the reference's v1 → v2 changes, with their severities", () => {

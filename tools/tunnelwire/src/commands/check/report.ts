@@ -14,6 +14,8 @@ export interface Scope {
 
 /** Everything `tunnelwire check` found, before it is formatted. */
 export interface CheckReport {
+  /** The family checked; none when two files were compared. */
+  readonly family?: string
   readonly versions: readonly number[]
   readonly released: readonly number[]
   readonly against: string | undefined

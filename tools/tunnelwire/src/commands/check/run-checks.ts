@@ -1,6 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs"
-import { dirname, join } from "node:path"
-import { handWrittenMigrationPath } from "../../codegen/migration-module.ts"
+import { join } from "node:path"
+import {
+  convertersPath,
+  displayPath,
+  type FamilyLayout,
+  listSchemaFiles,
+  packageName,
+} from "../../config/family-layout.ts"
 import { type PairCoverage, pairCoverage } from "../../converters/coverage.ts"
 import { readHandWrittenModule } from "../../converters/hand-written-module.ts"
 import { diffSchemas } from "../../diff/schema-diff.ts"
@@ -9,7 +15,6 @@ import type { ChangesetState, ReleaseState } from "../../rules/project-facts.ts"
 import { fingerprint } from "../../schema/fingerprint.ts"
 import type { SourcePosition } from "../../schema/model.ts"
 import { type ParsedSchema, parseSchema } from "../../schema/parse-schema.ts"
-import { displayPath, listSchemaFiles, type ProjectLayout } from "../../schema/project-layout.ts"
 import { parseSchemaFiles } from "../../schema/project-schemas.ts"
 import {
   readVersionsLock,
@@ -26,7 +31,7 @@ import type { CheckReport, Scope } from "./report.ts"
  * whether every changed type has its converters, and, against a git ref, what changed since.
  */
 export async function checkProject(
-  layout: ProjectLayout,
+  layout: FamilyLayout,
   against: string | undefined,
 ): Promise<CheckReport> {
   const schemas = parseSchemaFiles(layout, listSchemaFiles(layout))
@@ -88,6 +93,7 @@ export async function checkProject(
     }),
   )
   return {
+    family: layout.family,
     versions: schemas.map((schema) => schema.descriptor.version),
     released,
     against,
@@ -123,14 +129,11 @@ export function checkSchemaPair(
 }
 
 function readCoverage(
-  layout: ProjectLayout,
+  layout: FamilyLayout,
   older: ParsedSchema,
   newer: ParsedSchema,
 ): PairCoverage {
-  const path = join(
-    dirname(layout.migrationsDir),
-    handWrittenMigrationPath(older.descriptor.version),
-  )
+  const path = convertersPath(layout, older.descriptor.version)
   const shown = displayPath(layout, path)
   const module = existsSync(path)
     ? readHandWrittenModule(shown, readFileSync(path, "utf8"))
@@ -139,7 +142,7 @@ function readCoverage(
 }
 
 function releaseState(
-  layout: ProjectLayout,
+  layout: FamilyLayout,
   version: number,
   schema: ParsedSchema | undefined,
   lock: VersionsLock,
@@ -164,11 +167,15 @@ function releaseState(
   }
 }
 
+/** Whether the schemas changed since the ref and which new changesets name the family's package. */
 function changesetState(
-  layout: ProjectLayout,
+  layout: FamilyLayout,
   schemas: readonly ParsedSchema[],
   snapshot: RefSnapshot,
-): ChangesetState {
+): ChangesetState | undefined {
+  const changesetDir = layout.changesetDir
+  const name = packageName(layout)
+  if (changesetDir === undefined || name === undefined) return undefined
   const now = new Map(schemas.map((s) => [s.descriptor.version, fingerprint(s.descriptor)]))
   const before = new Map(
     snapshot.schemas.map((s) => [
@@ -182,18 +189,27 @@ function changesetState(
     if (!now.has(version)) return [`v${version} removed`]
     return before.get(version) === now.get(version) ? [] : [`v${version} changed`]
   })
-  const changesets = existsSync(layout.changesetDir)
-    ? readdirSync(layout.changesetDir).filter(
-        (name) =>
-          name.endsWith(".md") &&
-          name !== "README.md" &&
-          !snapshot.changesets.has(name) &&
-          /^\s*["']?@tunnelwire\/protocol["']?\s*:/m.test(
-            readFileSync(join(layout.changesetDir, name), "utf8"),
-          ),
+  const namesPackage = new RegExp(`^\\s*["']?${escapeRegExp(name)}["']?\\s*:`, "m")
+  const changesets = existsSync(changesetDir)
+    ? readdirSync(changesetDir).filter(
+        (file) =>
+          file.endsWith(".md") &&
+          file !== "README.md" &&
+          !snapshot.changesets.has(file) &&
+          namesPackage.test(readFileSync(join(changesetDir, file), "utf8")),
       )
     : []
   const firstChanged = versions.find((version) => before.get(version) !== now.get(version))
   const file = displayPath(layout, join(layout.schemaDir, `v${firstChanged ?? 1}.bare`))
-  return { ref: snapshot.ref, schemaChanges, changesets, at: { file, line: 1, column: 1 } }
+  return {
+    ref: snapshot.ref,
+    package: name,
+    schemaChanges,
+    changesets,
+    at: { file, line: 1, column: 1 },
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 }

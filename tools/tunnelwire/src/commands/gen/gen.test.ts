@@ -5,20 +5,22 @@ import { fileURLToPath } from "node:url"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { tempProject } from "../../../test/support/temp-project.ts"
 import { GENERATED_MARK } from "../../codegen/generated-header.ts"
-import { projectLayout } from "../../schema/project-layout.ts"
+import { selectFamilies } from "../../config/find-config.ts"
 import { applyGeneration } from "./apply.ts"
 import { runGen } from "./command.ts"
 import { planGeneration } from "./plan.ts"
 
 const root = fileURLToPath(new URL("../../../../../", import.meta.url))
-const layout = projectLayout(root)
+const layoutAt = (dir: string) => selectFamilies({ root: dir, family: "runner-protocol" })[0]!
+const layout = layoutAt(root)
 
 function copyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), "tunnelwire-gen-"))
+  cpSync(join(root, "tunnelwire.json"), join(dir, "tunnelwire.json"))
   cpSync(join(root, "schemas"), join(dir, "schemas"), { recursive: true })
-  cpSync(layout.genDir, projectLayout(dir).genDir, { recursive: true })
+  cpSync(layout.genDir, layoutAt(dir).genDir, { recursive: true })
   // Gen reads the hand-written converters too (a module may replace a generated converter).
-  cpSync(layout.migrationsDir, projectLayout(dir).migrationsDir, { recursive: true })
+  cpSync(layout.convertersDir, layoutAt(dir).convertersDir, { recursive: true })
   return dir
 }
 
@@ -98,7 +100,7 @@ describe("tunnelwire gen", () => {
     const dir = copyProject()
     temporary.push(dir)
     expect(runGen({ check: true, root: dir })).toBe(0)
-    const v3 = join(projectLayout(dir).schemaDir, "v3.bare")
+    const v3 = join(layoutAt(dir).schemaDir, "v3.bare")
     writeFileSync(
       v3,
       readFileSync(v3, "utf8").replace(
@@ -109,7 +111,7 @@ describe("tunnelwire gen", () => {
     expect(runGen({ check: true, root: dir })).toBe(100)
     expect(runGen({ check: false, root: dir })).toBe(0)
     expect(runGen({ check: true, root: dir })).toBe(0)
-    const codec = readFileSync(join(projectLayout(dir).genDir, "v3", "codec.ts"), "utf8")
+    const codec = readFileSync(join(layoutAt(dir).genDir, "v3", "codec.ts"), "utf8")
     expect(codec).toContain("readonly reason: string")
   })
 
@@ -171,7 +173,7 @@ describe("tunnelwire gen", () => {
     vi.spyOn(console, "log").mockImplementation(() => {})
     const dir = copyProject()
     temporary.push(dir)
-    const genDir = projectLayout(dir).genDir
+    const genDir = layoutAt(dir).genDir
     writeFileSync(join(genDir, "v3", "notes.ts"), "// hand-written, not generated\n")
     writeFileSync(join(genDir, "v9.ts"), `${GENERATED_MARK} from an old schema\n`)
     runGen({ check: false, root: dir })

@@ -1,11 +1,16 @@
 import { existsSync, readFileSync } from "node:fs"
-import { dirname, join } from "node:path"
+import { join } from "node:path"
 import { insertMissingConverters, scaffoldModule } from "../../codegen/converter-scaffold.ts"
-import { handWrittenMigrationPath, overriddenTypes } from "../../codegen/migration-module.ts"
+import { overriddenTypes } from "../../codegen/migration-module.ts"
+import {
+  convertersPath,
+  displayPath,
+  type FamilyLayout,
+  importSpecifier,
+} from "../../config/family-layout.ts"
 import { converterNeeds } from "../../converters/converter-needs.ts"
 import { readHandWrittenModule, TABLE_NAME } from "../../converters/hand-written-module.ts"
 import type { SchemaDescriptor } from "../../schema/model.ts"
-import { displayPath, type ProjectLayout } from "../../schema/project-layout.ts"
 
 /** A hand-written converters module to create, or to extend with placeholders. */
 export interface ScaffoldFile {
@@ -23,12 +28,12 @@ export interface ScaffoldPlan {
 }
 
 /**
- * The placeholders every adjacent pair of versions still lacks in `src/migrations/vA-to-vB.ts`.
+ * The placeholders every adjacent pair of versions still lacks in its converters, `vA-to-vB.ts`.
  * `alwaysCreate` lists pairs (by older version) whose module must exist even with nothing to
  * convert by hand, as `tunnelwire bump` wants for the version it opens. Pure: reads, never writes.
  */
 export function planScaffolds(
-  layout: ProjectLayout,
+  layout: FamilyLayout,
   schemas: readonly SchemaDescriptor[],
   alwaysCreate: readonly number[] = [],
 ): ScaffoldPlan {
@@ -36,13 +41,15 @@ export function planScaffolds(
   const notes: string[] = []
   for (const [older, newer] of schemas.slice(1).map((s, i) => [schemas[i]!, s] as const)) {
     const a = older.version
-    const path = join(dirname(layout.migrationsDir), handWrittenMigrationPath(a))
+    const path = convertersPath(layout, a)
     const shown = displayPath(layout, path)
     const needs = converterNeeds(older, newer).filter((need) => need.evolution === "changed")
     if (!existsSync(path)) {
       if (needs.length > 0 || alwaysCreate.includes(a)) {
         const inserted = needs.flatMap((need) => [`upgrade ${need.type}`, `downgrade ${need.type}`])
-        files.push({ path, content: scaffoldModule(a, needs), created: true, inserted })
+        const migration = join(layout.genDir, "migrations", `v${a}-v${a + 1}.ts`)
+        const content = scaffoldModule(a, needs, importSpecifier(layout.convertersDir, migration))
+        files.push({ path, content, created: true, inserted })
       }
       continue
     }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs"
-import { dirname, join } from "node:path"
+import { join } from "node:path"
 import { emitCodecModule } from "../../codegen/codec-module.ts"
 import { emitEncoderModule } from "../../codegen/encoder-module.ts"
 import {
@@ -7,21 +7,20 @@ import {
   emitSchemaModule,
   emitVersionsModule,
 } from "../../codegen/facade-module.ts"
-import {
-  emitMigrationModule,
-  handWrittenMigrationPath,
-  overriddenTypes,
-} from "../../codegen/migration-module.ts"
+import { generatedHeader } from "../../codegen/generated-header.ts"
+import { emitMigrationModule, overriddenTypes } from "../../codegen/migration-module.ts"
 import { emitVersionedModule } from "../../codegen/versioned-module.ts"
+import {
+  convertersPath,
+  displayPath,
+  type FamilyLayout,
+  importSpecifier,
+  readSchemaFiles,
+  type SchemaFile,
+} from "../../config/family-layout.ts"
 import { readHandWrittenModule } from "../../converters/hand-written-module.ts"
 import type { SchemaDescriptor } from "../../schema/model.ts"
 import { parseSchema } from "../../schema/parse-schema.ts"
-import {
-  displayPath,
-  type ProjectLayout,
-  readSchemaFiles,
-  type SchemaFile,
-} from "../../schema/project-layout.ts"
 
 export interface GeneratedFile {
   readonly path: string
@@ -33,9 +32,11 @@ export interface GeneratedFile {
  * (or the ones given, as `tunnelwire bump` plans them before writing). Pure: reads, never writes.
  */
 export function planGeneration(
-  layout: ProjectLayout,
+  layout: FamilyLayout,
   schemaFiles: readonly SchemaFile[] = readSchemaFiles(layout),
 ): GeneratedFile[] {
+  const header = (source: string) => generatedHeader(source, layout.regenerate)
+  const schemaDir = `${displayPath(layout, layout.schemaDir)}/`
   const files: GeneratedFile[] = []
   const descriptors: SchemaDescriptor[] = []
   for (const file of schemaFiles) {
@@ -43,30 +44,44 @@ export function planGeneration(
     const parsed = parseSchema(file.source, shown, file.version)
     descriptors.push(parsed.descriptor)
     const dir = join(layout.genDir, `v${file.version}`)
+    const from = header(shown)
     files.push(
-      { path: join(dir, "codec.ts"), content: emitCodecModule(parsed.generatorSource, shown) },
-      { path: join(dir, "encoders.ts"), content: emitEncoderModule(parsed.generatorSource, shown) },
-      { path: join(dir, "schema.ts"), content: emitSchemaModule(parsed.descriptor, shown) },
-      { path: join(dir, "index.ts"), content: emitFacadeModule(parsed.descriptor, shown) },
+      {
+        path: join(dir, "codec.ts"),
+        content: from + emitCodecModule(parsed.generatorSource, shown),
+      },
+      {
+        path: join(dir, "encoders.ts"),
+        content: from + emitEncoderModule(parsed.generatorSource, shown),
+      },
+      { path: join(dir, "schema.ts"), content: from + emitSchemaModule(parsed.descriptor) },
+      { path: join(dir, "index.ts"), content: from + emitFacadeModule(parsed.descriptor) },
     )
   }
+  const migrationsDir = join(layout.genDir, "migrations")
   for (const [older, newer] of descriptors.slice(1).map((d, i) => [descriptors[i]!, d] as const)) {
+    const converters = importSpecifier(migrationsDir, convertersPath(layout, older.version))
     files.push({
-      path: join(layout.genDir, "migrations", `v${older.version}-v${newer.version}.ts`),
-      content: emitMigrationModule(older, newer, overrides(layout, older, newer)),
+      path: join(migrationsDir, `v${older.version}-v${newer.version}.ts`),
+      content:
+        header(`${schemaDir}v${older.version}.bare and v${newer.version}.bare`) +
+        emitMigrationModule(older, newer, converters, overrides(layout, older, newer)),
     })
   }
   files.push(
     {
       path: join(layout.genDir, "versions.ts"),
-      content: emitVersionsModule(schemaFiles.map((f) => f.version)),
+      content: header(schemaDir) + emitVersionsModule(schemaFiles.map((f) => f.version)),
     },
-    { path: join(layout.genDir, "versioned.ts"), content: emitVersionedModule(descriptors) },
+    {
+      path: join(layout.genDir, "versioned.ts"),
+      content: header(schemaDir) + emitVersionedModule(descriptors),
+    },
     // The versioned codec as it was while vN was the latest, for code that implements vN and
     // talks to older peers: a bump must not change what its calls mean.
     ...descriptors.slice(1, -1).map((pinned, i) => ({
       path: join(layout.genDir, `versioned-v${pinned.version}.ts`),
-      content: emitVersionedModule(descriptors.slice(0, i + 2)),
+      content: header(schemaDir) + emitVersionedModule(descriptors.slice(0, i + 2)),
     })),
   )
   return files
@@ -74,11 +89,11 @@ export function planGeneration(
 
 /** The types whose generated converters the hand-written module of a pair replaces. */
 function overrides(
-  layout: ProjectLayout,
+  layout: FamilyLayout,
   older: SchemaDescriptor,
   newer: SchemaDescriptor,
 ): string[] {
-  const path = join(dirname(layout.migrationsDir), handWrittenMigrationPath(older.version))
+  const path = convertersPath(layout, older.version)
   if (!existsSync(path)) return []
   const module = readHandWrittenModule(displayPath(layout, path), readFileSync(path, "utf8"))
   const declared = new Set<string>()
