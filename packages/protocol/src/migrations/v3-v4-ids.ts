@@ -20,8 +20,26 @@ export interface IdParts {
   readonly requestId: ArrayBuffer
 }
 
+/** A v4 message id: the request's parts and the message's index in it. */
+export interface MessageIdParts extends IdParts {
+  readonly messageIndex: number
+}
+
 export function partsOfV3Id(id: ArrayBuffer): IdParts {
   return { gatewayId: slice(id, 0), requestId: slice(id, PART_LENGTH) }
+}
+
+/**
+ * The v4 message id of the request named by the v3 id `requestId`, with `messageIndex`. Its
+ * fields are written out, not spread from `partsOfV3Id`: spreading into a literal that adds a
+ * property takes V8's slow path (over a microsecond per message here).
+ */
+export function messageIdOfV3Id(requestId: ArrayBuffer, messageIndex: number): MessageIdParts {
+  return {
+    gatewayId: slice(requestId, 0),
+    requestId: slice(requestId, PART_LENGTH),
+    messageIndex,
+  }
 }
 
 /** The u16 stored at bytes 8..10 of a v3 message id. */
