@@ -50,23 +50,29 @@ export function planGeneration(
       { path: join(dir, "index.ts"), content: emitFacadeModule(parsed.descriptor, shown) },
     )
   }
-  for (const [older, newer] of descriptors.slice(1).map((d, i) => [descriptors[i]!, d] as const)) {
+  const stepOverrides = descriptors.slice(1).map((newer, i) => {
+    const older = descriptors[i]!
+    const overridden = overrides(layout, older, newer)
     files.push({
       path: join(layout.genDir, "migrations", `v${older.version}-v${newer.version}.ts`),
-      content: emitMigrationModule(older, newer, overrides(layout, older, newer)),
+      content: emitMigrationModule(older, newer, overridden),
     })
-  }
+    return overridden
+  })
   files.push(
     {
       path: join(layout.genDir, "versions.ts"),
       content: emitVersionsModule(schemaFiles.map((f) => f.version)),
     },
-    { path: join(layout.genDir, "versioned.ts"), content: emitVersionedModule(descriptors) },
+    {
+      path: join(layout.genDir, "versioned.ts"),
+      content: emitVersionedModule(descriptors, stepOverrides),
+    },
     // The versioned codec as it was while vN was the latest, for code that implements vN and
     // talks to older peers: a bump must not change what its calls mean.
     ...descriptors.slice(1, -1).map((pinned, i) => ({
       path: join(layout.genDir, `versioned-v${pinned.version}.ts`),
-      content: emitVersionedModule(descriptors.slice(0, i + 2)),
+      content: emitVersionedModule(descriptors.slice(0, i + 2), stepOverrides),
     })),
   )
   return files
