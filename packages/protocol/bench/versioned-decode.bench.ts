@@ -2,12 +2,13 @@
  * Versioned decode benchmark: reading v1 and v2 `ToClient` bytes into the latest shape
  * (`decodeToClient(bytes, { version })`, decode then the upgrade steps) against decoding natively
  * the latest version's bytes of the same information (the upgraded message, encoded as latest), on the codec
- * bench's message mix, all in one process, CPU time over interleaved rounds. The reverse (writing
- * the latest shape as v1 or v2 bytes) is printed for information. `--check` exits 1 when the
- * decode target is missed.
+ * bench's message mix, all in one process, CPU time over interleaved rounds. Reading v3–v6 bytes
+ * the same way, and the reverse (writing the latest shape as v1 or v2 bytes), are printed for
+ * information. `--check` exits 1 when the decode target is missed.
  */
 import { isDeepStrictEqual } from "node:util"
 import {
+  type DowngradeOptions,
   decodeToClient,
   downgradeToClient,
   encodeToClient,
@@ -16,6 +17,10 @@ import {
   upgradeToClient,
   v1,
   v2,
+  v3,
+  v4,
+  v5,
+  v6,
 } from "../src/index.js"
 import { benchMessages } from "./messages.js"
 import { type BenchTask, measureInRounds, median, type RoundSamples } from "./rounds.js"
@@ -31,7 +36,11 @@ const DECODE_TARGET = 1.05
 
 const check = process.argv.includes("--check")
 
-const OLDER_VERSIONS = [2, 1] as const
+/** The versions the decode target is set for. */
+const TARGET_VERSIONS = [2, 1] as const
+/** The other older versions, whose decode is printed for information. */
+const INFO_VERSIONS = [3, 4, 5, 6] as const
+const OLDER_VERSIONS = [...TARGET_VERSIONS, ...INFO_VERSIONS] as const
 type OlderVersion = (typeof OLDER_VERSIONS)[number]
 
 /** One message of the mix in every form the bench reads or writes. */
@@ -53,21 +62,44 @@ function recordLosses(name: string, to: OlderVersion) {
   return (loss: Loss) => lossesSeen.push(`${name} as v${to}: ${loss.type}.${loss.field}`)
 }
 
-/** The v1 and v2 messages of the mix are the latest ones downgraded, dropping what they cannot say. */
+const olderEncoders: Readonly<Record<OlderVersion, (message: never) => Uint8Array>> = {
+  1: v1.encodeToClient,
+  2: v2.encodeToClient,
+  3: v3.encodeToClient,
+  4: v4.encodeToClient,
+  5: v5.encodeToClient,
+  6: v6.encodeToClient,
+}
+
+// Loosely typed, for a loop over versions (the typed overloads want one version at a time).
+const downgradeTo = downgradeToClient as (
+  message: latest.ToClient,
+  to: number,
+  options: DowngradeOptions,
+) => unknown
+const upgradeFrom = upgradeToClient as (message: unknown, from: number) => latest.ToClient
+
+/** The older messages of the mix are the latest ones downgraded, dropping what they cannot say. */
 function formsOf(name: string, message: latest.ToClient): Forms {
-  const asV2 = downgradeToClient(message, 2, { lossy: "drop", onLoss: recordLosses(name, 2) })
-  const asV1 = downgradeToClient(message, 1, { lossy: "drop", onLoss: recordLosses(name, 1) })
-  if (asV2 === null || asV1 === null) throw new Error(`"${name}" has no v1 or v2 counterpart`)
+  const sameInformationNativeBytes: Partial<Record<OlderVersion, Uint8Array>> = {}
+  const olderBytes: Partial<Record<OlderVersion, Uint8Array>> = {}
+  const olderInLatest: Partial<Record<OlderVersion, latest.ToClient>> = {}
+  for (const version of OLDER_VERSIONS) {
+    const options = { lossy: "drop", onLoss: recordLosses(name, version) } as const
+    const older = downgradeTo(message, version, options)
+    if (older === null) throw new Error(`"${name}" has no v${version} counterpart`)
+    const upgraded = upgradeFrom(older, version)
+    sameInformationNativeBytes[version] = latest.encodeToClient(upgraded)
+    olderBytes[version] = olderEncoders[version](older as never)
+    olderInLatest[version] = upgraded
+  }
   return {
     name,
     latest: message,
     nativeBytes: latest.encodeToClient(message),
-    sameInformationNativeBytes: {
-      2: latest.encodeToClient(upgradeToClient(asV2, 2)),
-      1: latest.encodeToClient(upgradeToClient(asV1, 1)),
-    },
-    olderBytes: { 2: v2.encodeToClient(asV2), 1: v1.encodeToClient(asV1) },
-    olderInLatest: { 2: upgradeToClient(asV2, 2), 1: upgradeToClient(asV1, 1) },
+    sameInformationNativeBytes: sameInformationNativeBytes as Record<OlderVersion, Uint8Array>,
+    olderBytes: olderBytes as Record<OlderVersion, Uint8Array>,
+    olderInLatest: olderInLatest as Record<OlderVersion, latest.ToClient>,
   }
 }
 
@@ -104,9 +136,10 @@ function checkConversions(): void {
 }
 
 type Older = `v${OlderVersion}`
-const OLDER: readonly Older[] = ["v2", "v1"]
+const OLDER: readonly Older[] = TARGET_VERSIONS.map((version): Older => `v${version}`)
+const INFO: readonly Older[] = INFO_VERSIONS.map((version): Older => `v${version}`)
 
-const versionOf = (source: Older): OlderVersion => (source === "v2" ? 2 : 1)
+const versionOf = (source: Older) => Number(source.slice(1)) as OlderVersion
 const decodeId = (source: Older | "native", version: OlderVersion, row: Row) =>
   `decode ${source === "native" ? `latest native, v${version} information` : source} / ${row.name}`
 const encodeId = (source: Older | "latest native", row: Row) => `encode ${source} / ${row.name}`
@@ -166,7 +199,7 @@ function encodeTask(source: Older | "latest native", row: Row): BenchTask {
 // is more likely to hit both than one of them.
 const tasks: readonly BenchTask[] = [
   ...rows.flatMap((row) =>
-    OLDER.flatMap((source) => [
+    [...OLDER, ...INFO].flatMap((source) => [
       decodeTask(source, versionOf(source), row),
       decodeTask("native", versionOf(source), row),
     ]),
@@ -206,6 +239,24 @@ function printDecodeTable(samples: RoundSamples): void {
     "decode into the latest shape",
     ...OLDER.flatMap((s) => [`${s} ops/s`, `latest, ${s} info ops/s`, `${s} / latest time`]),
   ]
+  console.log(renderTable(header, cells))
+}
+
+/** The other older versions: ratios only, for information (no target). */
+function printInfoTable(samples: RoundSamples): void {
+  const cells = rows.map((row) => [
+    row.name,
+    ...INFO.map((source) => {
+      const version = versionOf(source)
+      const ratio = timeRatio(
+        samples,
+        decodeId(source, version, row),
+        decodeId("native", version, row),
+      )
+      return `${formatRatio(ratio.value)} (${spread(ratio)})`
+    }),
+  ])
+  const header = ["decode into the latest shape", ...INFO.map((s) => `${s} / latest time`)]
   console.log(renderTable(header, cells))
 }
 
@@ -256,11 +307,13 @@ function main(): void {
     `versioned decode bench: node ${process.version}, ${tasks.length} tasks, ${ROUNDS} rounds ` +
       `(+1 warm-up dropped), >= ${MIN_CPU_MS} ms CPU per task per round; median (min..max) over rounds`,
   )
-  console.log(`v2 and v1 forms of the mix dropped: ${lossesSeen.join("; ")}\n`)
+  console.log(`older forms of the mix dropped: ${lossesSeen.join("; ")}\n`)
   const samples = measureInRounds(tasks, { rounds: ROUNDS, minCpuMs: MIN_CPU_MS }, (r) =>
     process.stderr.write(r === 0 ? "warm-up done\n" : `round ${r}/${ROUNDS} done\n`),
   )
   printDecodeTable(samples)
+  console.log()
+  printInfoTable(samples)
   console.log()
   printEncodeTable(samples)
   console.log()

@@ -24,12 +24,21 @@ export interface DecodedFrame<T> {
   readonly message: T
 }
 
+/** A v1 `ToServer` in the v2 shape: the fused chain, or on a refusal the step-by-step one, which names the step that refuses first. */
+function upgradeToServerFromV1(message: v1.ToServer): v2.ToServer {
+  try {
+    return fusedToServerV1ToV2(message)
+  } catch {
+    return m1.upgrade.ToServer(message, UPGRADE_1_2)
+  }
+}
+
 /** Reads a `ToServer` of any version into the v2 shape. Throws `DecodeError` or `VersionError`. */
 export function decodeToServer(bytes: BytesLike, options: VersionOptions): v2.ToServer {
   const version = namedVersion(options, "decodeToServer")
   switch (version) {
     case 1:
-      return m1.upgrade.ToServer(v1.decodeToServer(bytes), UPGRADE_1_2)
+      return upgradeToServerFromV1(v1.decodeToServer(bytes))
     case 2:
       return v2.decodeToServer(bytes)
   }
@@ -41,7 +50,7 @@ export function upgradeToServer(message: v2.ToServer, from: 2): v2.ToServer
 export function upgradeToServer(message: v1.ToServer | v2.ToServer, from: number): v2.ToServer {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m1.upgrade.ToServer(message as v1.ToServer, UPGRADE_1_2)
+      return upgradeToServerFromV1(message as v1.ToServer)
     case 2:
       return message as v2.ToServer
   }
@@ -104,12 +113,21 @@ export function encodeToServerFrame(message: v2.ToServer, options: EncodeOptions
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
+/** A v1 `ToClient` in the v2 shape: the fused chain, or on a refusal the step-by-step one, which names the step that refuses first. */
+function upgradeToClientFromV1(message: v1.ToClient): v2.ToClient {
+  try {
+    return fusedToClientV1ToV2(message)
+  } catch {
+    return m1.upgrade.ToClient(message, UPGRADE_1_2)
+  }
+}
+
 /** Reads a `ToClient` of any version into the v2 shape. Throws `DecodeError` or `VersionError`. */
 export function decodeToClient(bytes: BytesLike, options: VersionOptions): v2.ToClient {
   const version = namedVersion(options, "decodeToClient")
   switch (version) {
     case 1:
-      return m1.upgrade.ToClient(v1.decodeToClient(bytes), UPGRADE_1_2)
+      return upgradeToClientFromV1(v1.decodeToClient(bytes))
     case 2:
       return v2.decodeToClient(bytes)
   }
@@ -121,7 +139,7 @@ export function upgradeToClient(message: v2.ToClient, from: 2): v2.ToClient
 export function upgradeToClient(message: v1.ToClient | v2.ToClient, from: number): v2.ToClient {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m1.upgrade.ToClient(message as v1.ToClient, UPGRADE_1_2)
+      return upgradeToClientFromV1(message as v1.ToClient)
     case 2:
       return message as v2.ToClient
   }
@@ -184,12 +202,21 @@ export function encodeToClientFrame(message: v2.ToClient, options: EncodeOptions
   return payload === null ? null : writeEmbeddedVersion(version, payload)
 }
 
+/** A v1 `ToGateway` in the v2 shape: the fused chain, or on a refusal the step-by-step one, which names the step that refuses first. */
+function upgradeToGatewayFromV1(message: v1.ToGateway): v2.ToGateway {
+  try {
+    return fusedToGatewayV1ToV2(message)
+  } catch {
+    return m1.upgrade.ToGateway(message, UPGRADE_1_2)
+  }
+}
+
 /** Reads a `ToGateway` of any version into the v2 shape. Throws `DecodeError` or `VersionError`. */
 export function decodeToGateway(bytes: BytesLike, options: VersionOptions): v2.ToGateway {
   const version = namedVersion(options, "decodeToGateway")
   switch (version) {
     case 1:
-      return m1.upgrade.ToGateway(v1.decodeToGateway(bytes), UPGRADE_1_2)
+      return upgradeToGatewayFromV1(v1.decodeToGateway(bytes))
     case 2:
       return v2.decodeToGateway(bytes)
   }
@@ -201,7 +228,7 @@ export function upgradeToGateway(message: v2.ToGateway, from: 2): v2.ToGateway
 export function upgradeToGateway(message: v1.ToGateway | v2.ToGateway, from: number): v2.ToGateway {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m1.upgrade.ToGateway(message as v1.ToGateway, UPGRADE_1_2)
+      return upgradeToGatewayFromV1(message as v1.ToGateway)
     case 2:
       return message as v2.ToGateway
   }
@@ -269,7 +296,7 @@ export function decodeToServerlessServer(bytes: BytesLike, options: VersionOptio
   const version = namedVersion(options, "decodeToServerlessServer")
   switch (version) {
     case 1:
-      return m1.upgrade.ToServerlessServer(v1.decodeToServerlessServer(bytes), UPGRADE_1_2)
+      return v1.decodeToServerlessServer(bytes)
     case 2:
       return v2.decodeToServerlessServer(bytes)
   }
@@ -281,7 +308,7 @@ export function upgradeToServerlessServer(message: v2.ToServerlessServer, from: 
 export function upgradeToServerlessServer(message: v1.ToServerlessServer | v2.ToServerlessServer, from: number): v2.ToServerlessServer {
   switch (checkedVersion(from, VERSIONS)) {
     case 1:
-      return m1.upgrade.ToServerlessServer(message as v1.ToServerlessServer, UPGRADE_1_2)
+      return message as v1.ToServerlessServer
     case 2:
       return message as v2.ToServerlessServer
   }
@@ -342,4 +369,68 @@ export function encodeToServerlessServerFrame(message: v2.ToServerlessServer, op
   const version = namedVersion(options, "encodeToServerlessServerFrame")
   const payload = encodeToServerlessServer(message, { ...options, version })
   return payload === null ? null : writeEmbeddedVersion(version, payload)
+}
+
+// The upgrade chains, fused (generated by composing the steps above them).
+
+function fusedToServerWebSocketOpenV1ToV2(value: v1.ToServerWebSocketOpen): v2.ToServerWebSocketOpen {
+  return m1.upgrade.ToServerWebSocketOpen(value, UPGRADE_1_2)
+}
+
+function fusedToServerWebSocketCloseV1ToV2(value: v1.ToServerWebSocketClose): v2.ToServerWebSocketClose {
+  return m1.upgrade.ToServerWebSocketClose(value, UPGRADE_1_2)
+}
+
+function fusedToServerTunnelMessageKindV1ToV2(value: v1.ToServerTunnelMessageKind): v2.ToServerTunnelMessageKind {
+  switch (value.tag) {
+    case "ToServerWebSocketOpen":
+      return { tag: "ToServerWebSocketOpen", val: fusedToServerWebSocketOpenV1ToV2(value.val) }
+    case "ToServerWebSocketClose":
+      return { tag: "ToServerWebSocketClose", val: fusedToServerWebSocketCloseV1ToV2(value.val) }
+    default:
+      return value
+  }
+}
+
+function fusedToServerTunnelMessageV1ToV2(value: v1.ToServerTunnelMessage): v2.ToServerTunnelMessage {
+  return { requestId: value.requestId, messageId: value.messageId, messageKind: fusedToServerTunnelMessageKindV1ToV2(value.messageKind) }
+}
+
+function fusedToServerV1ToV2(value: v1.ToServer): v2.ToServer {
+  switch (value.tag) {
+    case "ToServerTunnelMessage":
+      return { tag: "ToServerTunnelMessage", val: fusedToServerTunnelMessageV1ToV2(value.val) }
+    default:
+      return value
+  }
+}
+
+function fusedToClientWebSocketMessageV1ToV2(value: v1.ToClientWebSocketMessage): v2.ToClientWebSocketMessage {
+  return m1.upgrade.ToClientWebSocketMessage(value, UPGRADE_1_2)
+}
+
+function fusedToClientTunnelMessageKindV1ToV2(value: v1.ToClientTunnelMessageKind): v2.ToClientTunnelMessageKind {
+  switch (value.tag) {
+    case "ToClientWebSocketMessage":
+      return { tag: "ToClientWebSocketMessage", val: fusedToClientWebSocketMessageV1ToV2(value.val) }
+    default:
+      return value
+  }
+}
+
+function fusedToClientTunnelMessageV1ToV2(value: v1.ToClientTunnelMessage): v2.ToClientTunnelMessage {
+  return { requestId: value.requestId, messageId: value.messageId, messageKind: fusedToClientTunnelMessageKindV1ToV2(value.messageKind), gatewayReplyTo: value.gatewayReplyTo }
+}
+
+function fusedToClientV1ToV2(value: v1.ToClient): v2.ToClient {
+  switch (value.tag) {
+    case "ToClientTunnelMessage":
+      return { tag: "ToClientTunnelMessage", val: fusedToClientTunnelMessageV1ToV2(value.val) }
+    default:
+      return value
+  }
+}
+
+function fusedToGatewayV1ToV2(value: v1.ToGateway): v2.ToGateway {
+  return { message: fusedToServerTunnelMessageV1ToV2(value.message) }
 }

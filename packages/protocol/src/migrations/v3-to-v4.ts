@@ -11,7 +11,7 @@
 // goes up as "nothing acknowledged" (an empty checkpoint list): the peer resends, and both
 // families tolerate duplicates. Going down, only an empty checkpoint list has a v3 form.
 import type { HandWrittenDowngrades, HandWrittenUpgrades } from "../gen/migrations/v3-v4.js"
-import { messageIndexOfV3Id, partsOfV3Id, v3IdOf } from "./v3-v4-ids.js"
+import { messageIdOfV3Id, messageIndexOfV3Id, partsOfV3Id, v3IdOf } from "./v3-v4-ids.js"
 
 /** v3 `lastCommandIdx`/`lastEventIdx` meaning "none": everything is still to be (re)sent. */
 export const NO_V3_INDEX = -1n
@@ -45,7 +45,7 @@ export const upgrades = {
   /** A request id alone: bytes 4..8 (the tunnel messages take the gateway id from bytes 0..4). */
   RequestId: (value) => partsOfV3Id(value).requestId,
 
-  MessageId: (value) => ({ ...partsOfV3Id(value), messageIndex: messageIndexOfV3Id(value) }),
+  MessageId: (value) => messageIdOfV3Id(value, messageIndexOfV3Id(value)),
 
   /** The index moves to the enclosing message id (see ToClientTunnelMessage). */
   ToClientWebSocketMessage: (value) => ({ data: value.data, binary: value.binary }),
@@ -53,10 +53,7 @@ export const upgrades = {
   ToServerWebSocketMessageAck: (value) => ({ index: value.index }),
 
   ToServerTunnelMessage: (value, ctx, convert) => ({
-    messageId: {
-      ...partsOfV3Id(value.requestId),
-      messageIndex: messageIndexOfV3Id(value.messageId),
-    },
+    messageId: messageIdOfV3Id(value.requestId, messageIndexOfV3Id(value.messageId)),
     messageKind: convert.ToServerTunnelMessageKind(value.messageKind, ctx),
   }),
 
@@ -67,13 +64,12 @@ export const upgrades = {
   ToClientTunnelMessage: (value, ctx, convert) => {
     const kind = value.messageKind
     return {
-      messageId: {
-        ...partsOfV3Id(value.requestId),
-        messageIndex:
-          kind.tag === "ToClientWebSocketMessage"
-            ? kind.val.index
-            : messageIndexOfV3Id(value.messageId),
-      },
+      messageId: messageIdOfV3Id(
+        value.requestId,
+        kind.tag === "ToClientWebSocketMessage"
+          ? kind.val.index
+          : messageIndexOfV3Id(value.messageId),
+      ),
       messageKind: convert.ToClientTunnelMessageKind(kind, ctx),
     }
   },

@@ -20,8 +20,28 @@ export interface IdParts {
   readonly requestId: ArrayBuffer
 }
 
+/** A v4 message id: the request's parts and the message's index in it. */
+export interface MessageIdParts extends IdParts {
+  readonly messageIndex: number
+}
+
 export function partsOfV3Id(id: ArrayBuffer): IdParts {
-  return { gatewayId: slice(id, 0), requestId: slice(id, PART_LENGTH) }
+  const bytes = new Uint8Array(id)
+  return { gatewayId: part(bytes, 0), requestId: part(bytes, PART_LENGTH) }
+}
+
+/**
+ * The v4 message id of the request named by the v3 id `requestId`, with `messageIndex`. Its
+ * fields are written out, not spread from `partsOfV3Id`: spreading into a literal that adds a
+ * property takes V8's slow path (over a microsecond per message here).
+ */
+export function messageIdOfV3Id(requestId: ArrayBuffer, messageIndex: number): MessageIdParts {
+  const bytes = new Uint8Array(requestId)
+  return {
+    gatewayId: part(bytes, 0),
+    requestId: part(bytes, PART_LENGTH),
+    messageIndex,
+  }
 }
 
 /** The u16 stored at bytes 8..10 of a v3 message id. */
@@ -42,8 +62,11 @@ export function v3IdOf(parts: IdParts, messageIndex?: number): ArrayBuffer {
   return id.buffer
 }
 
-function slice(id: ArrayBuffer, start: number): ArrayBuffer {
-  const part = new Uint8Array(PART_LENGTH)
-  part.set(new Uint8Array(id).subarray(start, start + PART_LENGTH))
-  return part.buffer
+/** The 4 bytes of `id` from `start`, zero-padded past its end, as an `ArrayBuffer` of their own. */
+function part(id: Uint8Array, start: number): ArrayBuffer {
+  // A typed-array copy is the cheapest way to a small ArrayBuffer (as the decoders read data).
+  if (start + PART_LENGTH <= id.length) return id.slice(start, start + PART_LENGTH).buffer
+  const padded = new Uint8Array(PART_LENGTH)
+  padded.set(id.subarray(start, start + PART_LENGTH))
+  return padded.buffer
 }

@@ -59,15 +59,18 @@ export function planGeneration(
     )
   }
   const migrationsDir = join(layout.genDir, "migrations")
-  for (const [older, newer] of descriptors.slice(1).map((d, i) => [descriptors[i]!, d] as const)) {
+  const stepOverrides = descriptors.slice(1).map((newer, i) => {
+    const older = descriptors[i]!
+    const overridden = overrides(layout, older, newer)
     const converters = importSpecifier(migrationsDir, convertersPath(layout, older.version))
     files.push({
       path: join(migrationsDir, `v${older.version}-v${newer.version}.ts`),
       content:
         header(`${schemaDir}v${older.version}.bare and v${newer.version}.bare`) +
-        emitMigrationModule(older, newer, converters, overrides(layout, older, newer)),
+        emitMigrationModule(older, newer, converters, overridden),
     })
-  }
+    return overridden
+  })
   files.push(
     {
       path: join(layout.genDir, "versions.ts"),
@@ -75,13 +78,13 @@ export function planGeneration(
     },
     {
       path: join(layout.genDir, "versioned.ts"),
-      content: header(schemaDir) + emitVersionedModule(descriptors),
+      content: header(schemaDir) + emitVersionedModule(descriptors, stepOverrides),
     },
     // The versioned codec as it was while vN was the latest, for code that implements vN and
     // talks to older peers: a bump must not change what its calls mean.
     ...descriptors.slice(1, -1).map((pinned, i) => ({
       path: join(layout.genDir, `versioned-v${pinned.version}.ts`),
-      content: header(schemaDir) + emitVersionedModule(descriptors.slice(0, i + 2)),
+      content: header(schemaDir) + emitVersionedModule(descriptors.slice(0, i + 2), stepOverrides),
     })),
   )
   return files
