@@ -158,9 +158,11 @@ export class Actor {
       return
     }
     const failedToStart = this.state === "starting"
-    const crashed = state.val.code === latest.StopCode.Error
-    const asked = this.state === "stopping" && this.rest !== "new" ? this.rest : "stopped"
-    this.#left(crashed ? "crashed" : asked)
+    // A stop the gateway asked for ends as asked, whatever its code: Rivet's runner 2.2.1 reports
+    // ERROR for every stop the actor did not ask for itself (v4-v7.md §4, TS/mod.ts:1256-1260).
+    const asked = this.state === "stopping" && this.rest !== "new" ? this.rest : null
+    const crashed = state.val.code === latest.StopCode.Error && asked === null
+    this.#left(crashed ? "crashed" : (asked ?? "stopped"))
     if (failedToStart && crashed) {
       // A start that crashes is not retried in a loop: waiters fail, a later demand tries again.
       this.#wakeRequested = false

@@ -175,7 +175,7 @@ export class SecondFamilyDialect implements RunnerDialect {
       // The gateway holds messages by their arrival index; on the wire they are one further on.
       kind = { tag: kind.tag, val: { index: (kind.val.index - 1) & 0xffff } }
     }
-    host.runnerTunnel(this.#connection, request?.key ?? `${idKey(requestId)}?`, kind, noAck)
+    host.runnerTunnel(this.#connection, request?.key ?? idKey(requestId), kind, noAck)
   }
 
   #events(events: latest.ToServerEvents): void {
@@ -219,8 +219,9 @@ export class SecondFamilyDialect implements RunnerDialect {
 
   #requestOf(shortId: ArrayBuffer): { requestId: string; actorId: string | null } {
     const request = this.#connection.host.requests.byShortId(shortId)
+    // A request that ended is shown by its 4-byte id: the gateway no longer knows its own name.
     return request === undefined
-      ? { requestId: `${idKey(shortId)}?`, actorId: null }
+      ? { requestId: idKey(shortId), actorId: null }
       : { requestId: request.key, actorId: request.actorId }
   }
 
