@@ -1,4 +1,5 @@
 import {
+  ackNamesGeneration,
   decodeToServer,
   encodeToClient,
   idKey,
@@ -6,6 +7,7 @@ import {
   type latest,
   RunnerConnectionClose,
   SECOND_FAMILY_TIMING,
+  UNNAMED_GENERATION,
 } from "@tunnelwire/protocol"
 import { distinctTags, type FrameSummary } from "../tap/frame-event.js"
 import type {
@@ -143,7 +145,10 @@ export class SecondFamilyDialect implements RunnerDialect {
         this.#events(message.val)
         return
       case "ToServerAckCommands":
-        this.#record().acknowledgeCommands(message.val.lastCommandCheckpoints)
+        this.#record().acknowledgeCommands(
+          message.val.lastCommandCheckpoints,
+          ackNamesGeneration(this.#connection.version),
+        )
         return
       case "ToServerPong": {
         const now = Date.now()
@@ -191,7 +196,13 @@ export class SecondFamilyDialect implements RunnerDialect {
         )
       }
       const last = book.eventCheckpoint(checkpoint.actorId)
-      if (last !== null) acknowledged.set(checkpoint.actorId, last)
+      if (last === null) continue
+      acknowledged.set(
+        checkpoint.actorId,
+        ackNamesGeneration(this.#connection.version)
+          ? last
+          : { ...last, generation: UNNAMED_GENERATION },
+      )
     }
     // Rivet's engine acknowledges only every 250 events; acknowledging each batch is allowed and
     // lets the runner drop its history at once.

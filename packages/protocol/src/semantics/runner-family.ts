@@ -42,6 +42,18 @@ export function evictionClose(version: number): CloseRule {
  */
 export const FIRST_TUNNEL_INDEX = 0
 
+/**
+ * Whether an acknowledgement checkpoint (`ToClientAckEvents`, `ToServerAckCommands`) names the
+ * actor's generation: from v5. A v4 acknowledgement names the actor only, and covers its current
+ * generation; the versioned codec reads it as generation 0 and writes only generation 0 to v4.
+ */
+export function ackNamesGeneration(version: number): boolean {
+  return version > SECOND_FAMILY_FROM
+}
+
+/** The generation a v4 acknowledgement checkpoint carries in the v7 shape: none, 0. */
+export const UNNAMED_GENERATION = 0
+
 /** Actor KV limits of Rivet's engine (every version; v7 adds delete-range, bound the same way). */
 export const KV_LIMITS = {
   maxKeyBytes: 2_048,
