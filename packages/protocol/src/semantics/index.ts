@@ -1,4 +1,4 @@
-export { type Capabilities, capabilities } from "./capabilities.js"
+export { type Capabilities, capabilities, type PingSender } from "./capabilities.js"
 export {
   CloseCode,
   type CloseCodeValue,
