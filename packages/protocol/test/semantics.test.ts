@@ -13,6 +13,7 @@ import {
   ID_LENGTH,
   idKey,
   indexDistance,
+  isEvictionReason,
   isNewerIndex,
   keepsSocketWhileActorAway,
   newId,
@@ -91,6 +92,26 @@ describe("capabilities, read off each version's schema", () => {
   it("refuse an unknown version", () => {
     expect(() => capabilities(9)).toThrow(VersionError)
   })
+})
+
+describe("runner eviction per version", () => {
+  const { evicted, engineEviction } = RunnerConnectionClose
+
+  it.each([1, 2, 3])("v%i: the gateway's eviction reason, with or without a ray id", (version) => {
+    expect(isEvictionReason(version, evicted.reason)).toBe(true)
+    expect(isEvictionReason(version, withRayId(evicted.reason, "a1b2"))).toBe(true)
+    expect(isEvictionReason(version, withRayId(engineEviction.reason, "a1b2"))).toBe(false)
+  })
+
+  it.each([4, 5, 6, 7])(
+    "v%i: the engine's eviction reason, with or without a ray id",
+    (version) => {
+      expect(isEvictionReason(version, withRayId(engineEviction.reason, "a1b2"))).toBe(true)
+      expect(isEvictionReason(version, engineEviction.reason)).toBe(true)
+      expect(isEvictionReason(version, withRayId(GatewayClose.shutdown.reason, "a1b2"))).toBe(false)
+      expect(isEvictionReason(version, evicted.reason)).toBe(false)
+    },
+  )
 })
 
 describe("the gateway's hibernation rule", () => {

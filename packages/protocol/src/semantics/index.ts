@@ -6,6 +6,7 @@ export {
   clientCloseFor,
   closeFrameProblem,
   GatewayClose,
+  isEvictionReason,
   MAX_CLOSE_REASON_BYTES,
   RUNNER_SHUTDOWN_REASON,
   RunnerClose,
