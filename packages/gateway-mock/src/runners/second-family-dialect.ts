@@ -18,9 +18,6 @@ import type {
   TunnelRequest,
 } from "./runner-connection.js"
 
-/** v6 added the two thresholds to `ProtocolMetadata`; v4 and v5 carry `runnerLostThreshold` only. */
-const FIRST_WITH_STOP_THRESHOLD = 6
-
 /**
  * v4–v7 ("mk2"): 10-byte message ids (gateway id, request id, per-request index) and no tunnel
  * acks, commands and events numbered per actor generation (`ActorCheckpoint`), the gateway pings
@@ -60,7 +57,7 @@ export class SecondFamilyDialect implements RunnerDialect {
           runnerLostThreshold: BigInt(options.runnerLostThresholdMs),
           // v4 and v5 have no such field: the codec drops it only while it holds the default.
           actorStopThreshold: BigInt(
-            this.#connection.version >= FIRST_WITH_STOP_THRESHOLD
+            this.#connection.capabilities.metadataStopThresholds
               ? options.actorStopThresholdMs
               : SECOND_FAMILY_TIMING.actorStopThresholdMs,
           ),

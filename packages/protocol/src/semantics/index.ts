@@ -1,4 +1,4 @@
-export { type Capabilities, capabilities } from "./capabilities.js"
+export { type Capabilities, capabilities, type PingSender } from "./capabilities.js"
 export {
   CloseCode,
   type CloseCodeValue,
@@ -6,6 +6,7 @@ export {
   clientCloseFor,
   closeFrameProblem,
   GatewayClose,
+  isEvictionReason,
   MAX_CLOSE_REASON_BYTES,
   RUNNER_SHUTDOWN_REASON,
   RunnerClose,
@@ -38,7 +39,6 @@ export {
   FIRST_TUNNEL_INDEX,
   isSecondFamily,
   KV_LIMITS,
-  SECOND_FAMILY_FROM,
   SECOND_FAMILY_TIMING,
   UNNAMED_GENERATION,
 } from "./runner-family.js"

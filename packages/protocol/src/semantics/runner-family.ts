@@ -1,15 +1,16 @@
+import { capabilities } from "./capabilities.js"
 import { type CloseRule, RunnerConnectionClose } from "./close.js"
 
 // Rivet's engine treats v1–v3 and v4+ as two protocols ("mk1" and "mk2": `is_mk2(v) = v > 3`), each
 // with its own runner workflow, ping direction and bookkeeping. What a gateway does differently
 // per family is decided here, once.
 
-/** The first version of the second family (10-byte message ids, checkpoints, gateway pings). */
-export const SECOND_FAMILY_FROM = 4
-
-/** Whether `version` belongs to the second family (v4 and later). */
+/**
+ * Whether `version` belongs to the second family (v4 and later): commands and events by
+ * checkpoint, which is where the engine's two runner workflows part.
+ */
 export function isSecondFamily(version: number): boolean {
-  return version >= SECOND_FAMILY_FROM
+  return capabilities(version).checkpoints
 }
 
 /**
@@ -32,7 +33,9 @@ export const SECOND_FAMILY_TIMING = {
  * `ws.eviction` reason and reconnect after anything else.
  */
 export function evictionClose(version: number): CloseRule {
-  return isSecondFamily(version) ? RunnerConnectionClose.eviction : RunnerConnectionClose.evicted
+  return capabilities(version).toClientClose
+    ? RunnerConnectionClose.evicted
+    : RunnerConnectionClose.engineEviction
 }
 
 /**
@@ -48,7 +51,7 @@ export const FIRST_TUNNEL_INDEX = 0
  * generation; the versioned codec reads it as generation 0 and writes only generation 0 to v4.
  */
 export function ackNamesGeneration(version: number): boolean {
-  return version > SECOND_FAMILY_FROM
+  return capabilities(version).generationInCheckpoint
 }
 
 /** The generation a v4 acknowledgement checkpoint carries in the v7 shape: none, 0. */
