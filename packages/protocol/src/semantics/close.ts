@@ -175,6 +175,17 @@ export function isEvictionReason(version: number, reason: string): boolean {
   return withoutRayId(reason) === rule.reason
 }
 
+/**
+ * How a gateway tells a runner of `version` to go away and not come back: the rule
+ * `isEvictionReason` recognises for that version (Rivet's v4+ runners reconnect after any other
+ * reason).
+ */
+export function evictionClose(version: number): CloseRule {
+  return capabilities(version).toClientClose
+    ? RunnerConnectionClose.evicted
+    : RunnerConnectionClose.engineEviction
+}
+
 /** The reason the runner's own WebSocket to the gateway closes with on graceful shutdown. */
 export const RUNNER_SHUTDOWN_REASON = "pegboard.runner_shutdown"
 

@@ -5,6 +5,7 @@ export {
   type CloseRule,
   clientCloseFor,
   closeFrameProblem,
+  evictionClose,
   GatewayClose,
   isEvictionReason,
   MAX_CLOSE_REASON_BYTES,
@@ -35,7 +36,6 @@ export {
 } from "./message-index.js"
 export {
   ackNamesGeneration,
-  evictionClose,
   FIRST_TUNNEL_INDEX,
   isSecondFamily,
   KV_LIMITS,

@@ -1,5 +1,4 @@
 import { capabilities } from "./capabilities.js"
-import { type CloseRule, RunnerConnectionClose } from "./close.js"
 
 // Rivet's engine treats v1–v3 and v4+ as two protocols ("mk1" and "mk2": `is_mk2(v) = v > 3`), each
 // with its own runner workflow, ping direction and bookkeeping. What a gateway does differently
@@ -26,17 +25,6 @@ export const SECOND_FAMILY_TIMING = {
   /** `ProtocolMetadata.serverlessDrainGracePeriod` (v6+), sent only to serverless runners. */
   serverlessDrainGracePeriodMs: 10_000,
 } as const
-
-/**
- * How a gateway tells a runner to go away and not come back: first-family runners know
- * `runner.evicted`; Rivet's second-family runners shut down without reconnecting only on a
- * `ws.eviction` reason and reconnect after anything else.
- */
-export function evictionClose(version: number): CloseRule {
-  return capabilities(version).toClientClose
-    ? RunnerConnectionClose.evicted
-    : RunnerConnectionClose.engineEviction
-}
 
 /**
  * The first gateway→runner message index of a second-family request: one counter per request
