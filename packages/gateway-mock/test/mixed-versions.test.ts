@@ -45,7 +45,12 @@ describe("v3 and v7 runners in one gateway", () => {
   }
 
   it("serves both at once, each frame in its runner's version", async () => {
-    expect(gateway.runners().map((r) => [r.name, r.version]).sort()).toEqual([
+    expect(
+      gateway
+        .runners()
+        .map((r) => [r.name, r.version])
+        .sort(),
+    ).toEqual([
       ["seventh", 7],
       ["third", 3],
     ])
@@ -91,7 +96,8 @@ describe("v3 and v7 runners in one gateway", () => {
     expect(versionsOf(runnerIds[7]!)).toEqual(new Set([7]))
     // Each family's own messages: TunnelAck and no ping from the gateway on v3, pings and no
     // TunnelAck on v7.
-    const kinds = (runnerId: string) => new Set(frames.filter((f) => f.runnerId === runnerId).map((f) => f.kind))
+    const kinds = (runnerId: string) =>
+      new Set(frames.filter((f) => f.runnerId === runnerId).map((f) => f.kind))
     expect(kinds(runnerIds[3]!).has("TunnelAck")).toBe(true)
     expect(kinds(runnerIds[7]!).has("TunnelAck")).toBe(false)
   })
@@ -103,16 +109,20 @@ describe("v3 and v7 runners in one gateway", () => {
     await Promise.all([c3.opened, c7.opened])
     c3.send("before")
     c7.send("before")
-    await Promise.all([c3.until(() => c3.messages.length === 1), c7.until(() => c7.messages.length === 1)])
+    await Promise.all([
+      c3.until(() => c3.messages.length === 1),
+      c7.until(() => c7.messages.length === 1),
+    ])
     gateway.sleepActor(onV3.actorId)
     gateway.sleepActor(onV7.actorId)
-    await waitFor(() =>
-      [onV3, onV7].every((a) => gateway.getActor(a.actorId)?.state === "stopped"),
-    )
+    await waitFor(() => [onV3, onV7].every((a) => gateway.getActor(a.actorId)?.state === "stopped"))
     expect([onV3, onV7].map((a) => gateway.getActor(a.actorId)?.hibernatingSockets)).toEqual([1, 1])
     c3.send("after")
     c7.send("after")
-    await Promise.all([c3.until(() => c3.messages.length === 2), c7.until(() => c7.messages.length === 2)])
+    await Promise.all([
+      c3.until(() => c3.messages.length === 2),
+      c7.until(() => c7.messages.length === 2),
+    ])
     expect(c3.messages).toEqual(["before", "after"])
     expect(c7.messages).toEqual(["before", "after"])
     expect([onV3, onV7].map((a) => gateway.getActor(a.actorId)?.generation)).toEqual([2, 2])
