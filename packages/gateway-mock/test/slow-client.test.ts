@@ -36,6 +36,9 @@ async function setUp(
     endpoint: gateway.url,
     namespace: "default",
     runnerName: "streamer",
+    // The gateway holds a slow client's runner back by withholding TunnelAcks, which only v1–v3
+    // have; these tests are about that (and the runner's own bound on what waits for them).
+    protocolVersion: 3,
     shutdownTimeoutMs: 1_000,
     maxBufferedBytes,
     handlers: { onActorStart: () => {}, onActorStop: () => {}, ...handlers },

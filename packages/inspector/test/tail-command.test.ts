@@ -9,6 +9,7 @@ import {
   CHAT_RUNNER,
   type ChatResult,
   type ChatWorld,
+  CURRENT_RUNNER,
   GOODBYE,
   LEGACY_RUNNER,
   playHibernation,
@@ -26,6 +27,9 @@ beforeAll(async () => {
   otherActorId = other.actorId
   const response = await fetch(`${world.gateway.url}/gateway/${other.actorId}/status`)
   expect(await response.text()).toBe("hello from /status")
+  const current = world.gateway.createActor({ name: "status", runnerName: CURRENT_RUNNER })
+  const answer = await fetch(`${world.gateway.url}/gateway/${current.actorId}/current`)
+  expect(await answer.text()).toBe("hello from /current")
 })
 
 afterAll(async () => {
@@ -135,6 +139,28 @@ describe("inspect tail against a gateway mock", () => {
     )
     expect(run.stdout).not.toContain(otherActorId)
     expect(run.stdout).not.toContain("RequestStart")
+  })
+
+  it("shows each runner's protocol version, v7 beside v3 and v2", async () => {
+    const current = await tailHistory(["--version", "7", "--kind", "frame"], (line) =>
+      line.includes("ToServerResponseStart"),
+    )
+    expect(lines(current).length).toBeGreaterThan(2)
+    for (const line of lines(current)) expect(line).toMatch(new RegExp(` ${CURRENT_RUNNER}\\s+v7 `))
+    const connected = await tailHistory(["--kind", "runner.connected"], (line) =>
+      line.includes(`connected ${CURRENT_RUNNER} `),
+    )
+    const shown = [CHAT_RUNNER, LEGACY_RUNNER, CURRENT_RUNNER].map((name) =>
+      lines(connected)
+        .find((line) => line.includes(`connected ${name} key=`))
+        ?.match(new RegExp(` ${name}\\s+(v\\d) .* (v\\d)$`))
+        ?.slice(1),
+    )
+    expect(shown).toEqual([
+      ["v3", "v3"],
+      ["v2", "v2"],
+      ["v7", "v7"],
+    ])
   })
 
   it("--json prints the tap's events as JSON lines, filtered", async () => {

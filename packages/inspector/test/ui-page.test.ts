@@ -10,6 +10,7 @@ import {
   CHAT_RUNNER,
   type ChatResult,
   type ChatWorld,
+  CURRENT_RUNNER,
   GOODBYE,
   LEGACY_RUNNER,
   playHibernation,
@@ -119,6 +120,10 @@ describe.runIf(runsInBrowser)("the inspector page", () => {
     await expect(runner.locator(".badge").allTextContents()).resolves.toEqual(["v3", "connected"])
     const legacy = page.locator(".lane[data-group=runner]", { hasText: "runner legacy-runner" })
     await expect(legacy.locator(".badge").first().textContent()).resolves.toBe("v2")
+    const current = page.locator(".lane[data-group=runner]", {
+      hasText: `runner ${CURRENT_RUNNER}`,
+    })
+    await expect(current.locator(".badge").first().textContent()).resolves.toBe("v7")
   })
 
   it("folds a runner lane's burst of frames into one marker whose details list each", async () => {
@@ -244,7 +249,7 @@ describe.runIf(runsInBrowser)("the inspector page", () => {
     ])
     expect(new URL(page.url()).searchParams.get("q")).toBe("kind:socket")
     await expect(page.locator("#counts").textContent()).resolves.toMatch(
-      /^\d+ events · 2 runners · 1 socket · \d+ filtered out( · pings and acks hidden: \d+)? · \d+ lanes hidden$/,
+      /^\d+ events · 3 runners · 1 socket · \d+ filtered out( · pings and acks hidden: \d+)? · \d+ lanes hidden$/,
     )
     await page.screenshot({ path: screenshot("inspector-filtered.png"), fullPage: true })
     // Shared by URL: a page opened at it shows the same.

@@ -6,6 +6,8 @@ import { WebSocket } from "ws"
 
 export const CHAT_RUNNER = "chat-runner"
 export const LEGACY_RUNNER = "legacy-runner"
+/** The runner speaking the newest protocol version, beside the v3 and v2 ones. */
+export const CURRENT_RUNNER = "current-runner"
 /** The actor closes the chat with this when the client says "bye". */
 export const GOODBYE = { code: 4000, reason: "see you" }
 /** Every HTTP response of the actors sets this cookie: a secret the tap must not show. */
@@ -20,9 +22,14 @@ export interface ChatWorld {
   stop(): Promise<void>
 }
 
-/** A gateway keeping its tap history, a v3 runner and a v2 runner, each hosting echo actors. */
+/**
+ * A gateway keeping its tap history and three runners hosting echo actors: v3, v2 and v7 (the
+ * second protocol family), side by side.
+ */
 export async function startChatWorld(): Promise<ChatWorld> {
-  const gateway = await startGateway({ port: 0, tapHistory: 10_000 })
+  // The page tests compare snapshots of the timeline: the v7 runner's pings (every 3 s by
+  // default) would add markers between two of them.
+  const gateway = await startGateway({ port: 0, tapHistory: 10_000, pingIntervalMs: 600_000 })
   const events: TapEvent[] = []
   const waiters = new Set<() => void>()
   gateway.tap.subscribe((event) => {
@@ -32,6 +39,7 @@ export async function startChatWorld(): Promise<ChatWorld> {
   const runners = [
     chatRunner(gateway.url, CHAT_RUNNER, 3),
     chatRunner(gateway.url, LEGACY_RUNNER, 2),
+    chatRunner(gateway.url, CURRENT_RUNNER, 7),
   ]
   await Promise.all(runners.map((runner) => runner.start()))
   return {

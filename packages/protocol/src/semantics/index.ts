@@ -1,11 +1,13 @@
-export { type Capabilities, capabilities } from "./capabilities.js"
+export { type Capabilities, capabilities, type PingSender } from "./capabilities.js"
 export {
   CloseCode,
   type CloseCodeValue,
   type CloseRule,
   clientCloseFor,
   closeFrameProblem,
+  evictionClose,
   GatewayClose,
+  isEvictionReason,
   MAX_CLOSE_REASON_BYTES,
   RUNNER_SHUTDOWN_REASON,
   RunnerClose,
@@ -32,3 +34,11 @@ export {
   isNewerIndex,
   nextIndex,
 } from "./message-index.js"
+export {
+  ackNamesGeneration,
+  FIRST_TUNNEL_INDEX,
+  isSecondFamily,
+  KV_LIMITS,
+  SECOND_FAMILY_TIMING,
+  UNNAMED_GENERATION,
+} from "./runner-family.js"
