@@ -15,7 +15,10 @@ const SOCKET_PREFIX = "socket/"
 export interface ChatRunnerOptions {
   readonly endpoint: string
   readonly token?: string
+  /** Default 7, the newest; the demo runs a second runner on 3. */
   readonly protocolVersion?: number
+  /** Default "chat". Actors name the runner they want. */
+  readonly runnerName?: string
   /** Called with one line per thing the rooms do, for narration. */
   readonly log?: (line: string) => void
 }
@@ -30,7 +33,7 @@ export function chatRunner(options: ChatRunnerOptions): Runner {
     endpoint: options.endpoint,
     token: options.token,
     namespace: "default",
-    runnerName: "chat",
+    runnerName: options.runnerName ?? "chat",
     protocolVersion: options.protocolVersion,
     handlers: {
       onActorStart: (actorId, generation) => {

@@ -1,6 +1,7 @@
-// `npm start`: a gateway mock, the example chat runner and a scripted client, in one process.
-// The client keeps one WebSocket open while the chat room (an actor) goes to sleep; a message sent
-// to the sleeping room wakes it, and nothing is lost on the way.
+// `npm start`: a gateway mock, two example chat runners side by side (one on protocol v7, one on
+// v3) and a scripted client, in one process. The client keeps one WebSocket open while a chat room
+// on the v7 runner (an actor) goes to sleep; a message sent to the sleeping room wakes it, and
+// nothing is lost on the way. A second room lives on the v3 runner.
 import { type Gateway, startGateway, type TapEvent } from "@tunnelwire/gateway-mock"
 import { startInspectorUi } from "@tunnelwire/inspector"
 import { WebSocket } from "ws"
@@ -18,9 +19,21 @@ const inspector = await startInspectorUi({ gatewayUrl: gateway.url, port: 0 })
 say("inspect", `every frame on a timeline: ${inspector.url}${keepOpen ? "" : " (--keep-open)"}`)
 
 const runner = chatRunner({ endpoint: gateway.url, log: (line) => say("runner", line) })
-await runner.start()
+const olderRunner = chatRunner({
+  endpoint: gateway.url,
+  protocolVersion: 3,
+  runnerName: "chat-v3",
+  log: (line) => say("runner3", line),
+})
+await Promise.all([runner.start(), olderRunner.start()])
+say("runner", `runner "chat" speaks protocol v${runner.protocolVersion}`)
+say("runner3", `runner "chat-v3" speaks protocol v${olderRunner.protocolVersion}`)
 
-const room = gateway.createActor({ name: "chat-room", key: "lobby" })
+const attic = gateway.createActor({ name: "chat-room", key: "attic", runnerName: "chat-v3" })
+const atticAnswer = await askOnce(attic.actorId, "hello from the v3 side")
+say("bob", `the attic room on the v3 runner answered "${atticAnswer}"`)
+
+const room = gateway.createActor({ name: "chat-room", key: "lobby", runnerName: "chat" })
 say("admin", `created actor chat-room[lobby] ${room.actorId.slice(0, 8)}; it is not running yet`)
 
 const received: string[] = []
@@ -70,7 +83,11 @@ say(
   `the room counted ${counts.messages} messages across its sleep; socket closed: ${closed}`,
 )
 
-const succeeded = inOrder && !closed && received.length === sent.length
+const succeeded =
+  inOrder &&
+  !closed &&
+  received.length === sent.length &&
+  atticAnswer === "#1 hello from the v3 side"
 stopWatching()
 socket.close(1000, "bye")
 await new Promise((resolve) => socket.once("close", resolve))
@@ -78,10 +95,25 @@ if (keepOpen) {
   say("inspect", `still serving ${inspector.url}; Ctrl-C to stop`)
   await new Promise((resolve) => process.once("SIGINT", resolve))
 }
-await runner.shutdown()
+await Promise.all([runner.shutdown(), olderRunner.shutdown()])
 await inspector.close()
 await gateway.stop()
 if (!succeeded) process.exitCode = 1
+
+/** Opens a socket to `actorId`, sends one line and resolves with the first answer. */
+async function askOnce(actorId: string, text: string): Promise<string> {
+  const ws = new WebSocket(`${gateway.url.replace("http", "ws")}/gateway/${actorId}/chat`)
+  await new Promise((resolve) => ws.once("open", resolve))
+  const answer = new Promise<string>((resolve) =>
+    ws.once("message", (d: Buffer) => resolve(d.toString())),
+  )
+  say("bob", `sent "${text}"`)
+  ws.send(text)
+  const line = await answer
+  ws.close(1000, "bye")
+  await new Promise((resolve) => ws.once("close", resolve))
+  return line
+}
 
 /** Narrates the gateway's side from its tap: runners, actor lifecycle, socket hibernation. */
 function watchGateway(watched: Gateway): () => void {

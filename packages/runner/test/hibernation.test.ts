@@ -11,6 +11,7 @@ import {
   type ActorLog,
   closeLine,
   deferred,
+  onWire,
   recordSocket,
   settle,
   type TestRunnerConfig,
@@ -96,9 +97,9 @@ describe.each(versions)("actor stop over v%i", (version) => {
     await gateway.barrier()
     const { code, reason } = RunnerClose.actorStopped
     expect(events).toEqual(["open", `close:${code}:${reason}`])
-    expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual([
-      closeLine(RunnerClose.actorStopped),
-    ])
+    expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual(
+      onWire(version, [closeLine(RunnerClose.actorStopped)]),
+    )
   })
 
   it("sends the socket closes before the actor's stopped state", async () => {
@@ -118,44 +119,51 @@ describe.each(versions)("actor stop over v%i", (version) => {
 })
 
 describe.each(hibernatingVersions)("hibernation metadata over v%i", (version) => {
-  it("keeps the metadata before answering the open, and each index before acknowledging it", async () => {
-    const saved: Array<HibernatingSocket | string> = []
-    const saveGate = { current: Promise.resolve() }
-    await startWith(version, {
-      handlers: {
-        canHibernate: () => true,
-        saveHibernating: async (_actorId, socket) => {
-          saved.push(socket)
-          await saveGate.current
-          saved.push("saved")
+  it.runIf(capabilities(version).tunnelAck)(
+    "keeps the metadata before answering the open, and each index before acknowledging it",
+    async () => {
+      const saved: Array<HibernatingSocket | string> = []
+      const saveGate = { current: Promise.resolve() }
+      await startWith(version, {
+        handlers: {
+          canHibernate: () => true,
+          saveHibernating: async (_actorId, socket) => {
+            saved.push(socket)
+            await saveGate.current
+            saved.push("saved")
+          },
         },
-      },
-    })
-    const { requestId } = await openSocket()
-    expect(saved).toEqual([
-      { requestId: idKey(requestId), path: "/ws", headers: {}, lastMessageIndex: null },
-      "saved",
-    ])
-    const slowSave = deferred()
-    saveGate.current = slowSave.promise
-    const since = gateway.frames.length
-    gateway.sendWebSocketMessage(requestId, "a", { index: 0 })
-    gateway.sendWebSocketMessage(requestId, "b", { index: 1 })
-    await gateway.barrier()
-    expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual(["TunnelAck", "TunnelAck"])
-    slowSave.resolve()
-    await gateway.waitFor(() => gateway.tunnelFrom(requestId, since).length === 4)
-    expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual([
-      "TunnelAck",
-      "TunnelAck",
-      "MessageAck 0",
-      "MessageAck 1",
-    ])
-    expect(saved.slice(2).filter((s) => s !== "saved")).toEqual([
-      { requestId: idKey(requestId), path: "/ws", headers: {}, lastMessageIndex: 0 },
-      { requestId: idKey(requestId), path: "/ws", headers: {}, lastMessageIndex: 1 },
-    ])
-  })
+      })
+      const { requestId } = await openSocket()
+      expect(saved).toEqual([
+        {
+          requestId: gateway.requestKey(requestId),
+          path: "/ws",
+          headers: {},
+          lastMessageIndex: null,
+        },
+        "saved",
+      ])
+      const slowSave = deferred()
+      saveGate.current = slowSave.promise
+      const since = gateway.frames.length
+      gateway.sendWebSocketMessage(requestId, "a", { index: 0 })
+      gateway.sendWebSocketMessage(requestId, "b", { index: 1 })
+      await gateway.barrier()
+      expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual(
+        onWire(version, ["TunnelAck", "TunnelAck"]),
+      )
+      slowSave.resolve()
+      await gateway.waitFor(() => gateway.tunnelFrom(requestId, since).length === 4)
+      expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual(
+        onWire(version, ["TunnelAck", "TunnelAck", "MessageAck 0", "MessageAck 1"]),
+      )
+      expect(saved.slice(2).filter((s) => s !== "saved")).toEqual([
+        { requestId: gateway.requestKey(requestId), path: "/ws", headers: {}, lastMessageIndex: 0 },
+        { requestId: gateway.requestKey(requestId), path: "/ws", headers: {}, lastMessageIndex: 1 },
+      ])
+    },
+  )
 
   it.each([1, 3])(
     "delivers at most maxUnsavedMessages=%i messages ahead of the save that covers them",
@@ -295,12 +303,9 @@ describe.each(restoringVersions)("restore on start over v%i", (version) => {
     gateway.sendWebSocketMessage(requestId, "m2", { index: 2 })
     await gateway.barrier()
     expect(log.socketEvents.get(restored!.ws)).toEqual(["message:m2"])
-    expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual([
-      "TunnelAck",
-      "MessageAck 1",
-      "TunnelAck",
-      "MessageAck 2",
-    ])
+    expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual(
+      onWire(version, ["TunnelAck", "MessageAck 1", "TunnelAck", "MessageAck 2"]),
+    )
   })
 
   it("holds replayed messages that arrive before the restore finished", async () => {
@@ -336,9 +341,9 @@ describe.each(restoringVersions)("restore on start over v%i", (version) => {
     const unknown = newId()
     await gateway.startActor("actor-a", { generation: 1, hibernatingRequestIds: [unknown] })
     await gateway.barrier()
-    expect(gateway.tunnelFrom(unknown).map(wire)).toEqual([
-      closeLine(RunnerClose.metaNotFoundDuringRestore),
-    ])
+    expect(gateway.tunnelFrom(unknown).map(wire)).toEqual(
+      onWire(version, [closeLine(RunnerClose.metaNotFoundDuringRestore)]),
+    )
   })
 
   it("restore of stale metadata: closes the socket locally with RunnerClose.staleMetadata, nothing on the wire", async () => {
@@ -369,9 +374,9 @@ describe.each(restoringVersions)("restore on start over v%i", (version) => {
     await gateway.startActor("actor-a", { generation: 1, hibernatingRequestIds: [requestId] })
     await gateway.barrier()
     expect(log.sockets.length).toBe(original)
-    expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual([
-      closeLine(RunnerClose.restoreError),
-    ])
+    expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual(
+      onWire(version, [closeLine(RunnerClose.restoreError)]),
+    )
   })
 })
 

@@ -119,15 +119,50 @@ describe.each(versions)("runner lifecycle over v%i", (version) => {
     })
   })
 
-  it("ignores a command index it already processed", async () => {
-    const built = testRunner(gateway, version, { token: "sekret" })
-    runner = built.runner
-    await runner.start()
-    await gateway.startActor("actor-a")
-    gateway.send({ tag: "ToClientCommands", val: [{ index: 0n, inner: startCommand("actor-z") }] })
-    await gateway.barrier()
-    expect(built.log.starts.map((s) => s.actorId)).toEqual(["actor-a"])
-  })
+  it.runIf(capabilities(version).initLastIndexes)(
+    "ignores a command index it already processed",
+    async () => {
+      const built = testRunner(gateway, version, { token: "sekret" })
+      runner = built.runner
+      await runner.start()
+      await gateway.startActor("actor-a")
+      gateway.send({
+        tag: "ToClientCommands",
+        val: [{ index: 0n, inner: startCommand("actor-z") }],
+      })
+      await gateway.barrier()
+      expect(built.log.starts.map((s) => s.actorId)).toEqual(["actor-a"])
+    },
+  )
+
+  it.runIf(capabilities(version).checkpoints)(
+    "ignores a command its actor generation already processed (a replay after reconnect)",
+    async () => {
+      const built = testRunner(gateway, version, { token: "sekret" })
+      runner = built.runner
+      await runner.start()
+      await gateway.startActor("actor-a")
+      const since = gateway.frames.length
+      gateway.sendV7({
+        tag: "ToClientCommands",
+        val: [
+          {
+            checkpoint: { actorId: "actor-a", generation: 0, index: 0n },
+            inner: {
+              tag: "CommandStartActor",
+              val: {
+                config: { name: "again", key: null, createTs: 0n, input: null },
+                hibernatingRequests: [],
+              },
+            },
+          },
+        ],
+      })
+      await gateway.barrier()
+      expect(built.log.starts.map((s) => s.actorId)).toEqual(["actor-a"])
+      expect(gateway.received(since).filter((m) => m.tag === "ToServerEvents")).toEqual([])
+    },
+  )
 
   it("raises sleep and stop intents and alarms as indexed events", async () => {
     ;({ runner } = testRunner(gateway, version, { token: "sekret" }))
@@ -181,13 +216,31 @@ describe.each(versions)("runner lifecycle over v%i", (version) => {
     expect(() => runner?.sleepActor("nobody")).toThrow(/not hosted/)
   })
 
-  it("pings the gateway with a timestamp", async () => {
-    ;({ runner } = testRunner(gateway, version, { token: "sekret", pingIntervalMs: 10 }))
-    await runner.start()
-    const frame = await gateway.nextFrom(0, (m) => m.tag === "ToServerPing")
-    const ping = frame.message as latest.ToServer
-    expect(ping.tag === "ToServerPing" && typeof ping.val.ts).toBe("bigint")
-  })
+  it.runIf(capabilities(version).pingSender === "runner")(
+    "pings the gateway with a timestamp",
+    async () => {
+      ;({ runner } = testRunner(gateway, version, { token: "sekret", pingIntervalMs: 10 }))
+      await runner.start()
+      const frame = await gateway.nextFrom(0, (m) => m.tag === "ToServerPing")
+      const ping = frame.message as latest.ToServer
+      expect(ping.tag === "ToServerPing" && typeof ping.val.ts).toBe("bigint")
+    },
+  )
+
+  it.runIf(capabilities(version).pingSender === "gateway")(
+    "answers the gateway's ping at once with a pong of the same timestamp, and never pings itself",
+    async () => {
+      ;({ runner } = testRunner(gateway, version, { token: "sekret", pingIntervalMs: 10 }))
+      await runner.start()
+      const since = gateway.frames.length
+      gateway.sendV7({ tag: "ToClientPing", val: { ts: 4_242n } })
+      // The fake records a pong as the ping it answers (its model is v3's).
+      const frame = await gateway.nextFrom(since, (m) => m.tag === "ToServerPing")
+      expect(frame.message).toEqual({ tag: "ToServerPing", val: { ts: 4_242n } })
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(gateway.received().filter((m) => m.tag === "ToServerPing")).toHaveLength(1)
+    },
+  )
 
   it("derives what it sends from the version's capabilities", () => {
     expect(capabilities(version).canHibernate).toBe(version >= 2)

@@ -1,10 +1,15 @@
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { idKey, RUNNER_SHUTDOWN_REASON, RunnerClose } from "@tunnelwire/protocol/pinned/v3"
+import {
+  capabilities,
+  idKey,
+  RUNNER_SHUTDOWN_REASON,
+  RunnerClose,
+} from "@tunnelwire/protocol/pinned/v3"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import type { Runner } from "../src/index.js"
 import { FakeGateway } from "./support/fake-gateway.js"
-import { closeLine, settle, testRunner, versions, wire } from "./support/harness.js"
+import { closeLine, onWire, settle, testRunner, versions, wire } from "./support/harness.js"
 
 describe.each(versions)("graceful shutdown over v%i", (version) => {
   let gateway: FakeGateway
@@ -86,9 +91,9 @@ describe.each(versions)("graceful shutdown over v%i", (version) => {
     const { code, reason } = RunnerClose.tunnelShutdown
     const hibernates = kept.answer.tag === "ToServerWebSocketOpen" && kept.answer.val.canHibernate
     expect(hibernates).toBe(version >= 2)
-    expect(gateway.tunnelFrom(plain.requestId, since).map(wire)).toEqual([
-      closeLine(RunnerClose.tunnelShutdown),
-    ])
+    expect(gateway.tunnelFrom(plain.requestId, since).map(wire)).toEqual(
+      onWire(version, [closeLine(RunnerClose.tunnelShutdown)]),
+    )
     expect(gateway.tunnelFrom(kept.requestId, since).map(wire)).toEqual(
       hibernates ? [] : [closeLine(RunnerClose.tunnelShutdown)],
     )
@@ -97,13 +102,16 @@ describe.each(versions)("graceful shutdown over v%i", (version) => {
     }
   })
 
-  it("shuts down when the gateway sends ToClientClose", async () => {
-    ;({ runner } = testRunner(gateway, version))
-    await runner.start()
-    gateway.send({ tag: "ToClientClose", val: null })
-    await gateway.waitFor(() => gateway.connections[0]?.closeCode !== null)
-    expect(gateway.connections[0]?.closeReason).toBe(RUNNER_SHUTDOWN_REASON)
-  })
+  it.runIf(capabilities(version).toClientClose)(
+    "shuts down when the gateway sends ToClientClose",
+    async () => {
+      ;({ runner } = testRunner(gateway, version))
+      await runner.start()
+      gateway.send({ tag: "ToClientClose", val: null })
+      await gateway.waitFor(() => gateway.connections[0]?.closeCode !== null)
+      expect(gateway.connections[0]?.closeReason).toBe(RUNNER_SHUTDOWN_REASON)
+    },
+  )
 
   it("never calls process.exit", async () => {
     const exit = vi.spyOn(process, "exit").mockImplementation(() => {

@@ -4,6 +4,12 @@
 import { createServer, type IncomingMessage, type Server } from "node:http"
 import type { Duplex } from "node:stream"
 import {
+  capabilities,
+  decodeToServer as decodeV7ToServer,
+  encodeToClient as encodeV7ToClient,
+  type v7,
+} from "@tunnelwire/protocol"
+import {
   decodeToServer,
   encodeToClient,
   idKey,
@@ -14,6 +20,7 @@ import {
 } from "@tunnelwire/protocol/pinned/v3"
 import { type WebSocket, WebSocketServer } from "ws"
 import { FakeKv } from "./fake-kv.js"
+import { V7Translation } from "./v7-translation.js"
 
 export interface Frame {
   /** Which runner connection (0, 1, …) carried it. */
@@ -21,6 +28,7 @@ export interface Frame {
   /** `in`: runner → gateway; `out`: gateway → runner. */
   readonly direction: "in" | "out"
   readonly bytes: Uint8Array
+  /** In the v3 model, whatever the version (v4+ frames are translated). */
   readonly message: latest.ToServer | latest.ToClient
 }
 
@@ -80,6 +88,9 @@ export class FakeGateway {
   #highestEventSeen = -1n
   #unacknowledgedTunnel: Array<{ requestId: ArrayBuffer; messageId: ArrayBuffer }> = []
   #refusalsLeft: number
+  /** v4+ connections: the v3 model ↔ the v7 shape, kept across reconnects as an engine would. */
+  readonly translation = new V7Translation()
+  #pings = 0n
 
   private constructor(server: Server, options: FakeGatewayOptions) {
     this.#server = server
@@ -118,9 +129,30 @@ export class FakeGateway {
   send(message: latest.ToClient): void {
     const socket = this.#socket
     if (socket === null) throw new Error("no runner connected")
-    const bytes = encodeToClient(message, { version: this.version })
+    const bytes = this.checkpoints
+      ? encodeV7ToClient(this.translation.toClient(message, this.version), {
+          version: this.version,
+        })
+      : encodeToClient(message, { version: this.version })
     this.#record({ connection: this.connections.length - 1, direction: "out", bytes, message })
     socket.send(bytes)
+  }
+
+  /** Whether the connection speaks v4+ (checkpoints, gateway pings, no `TunnelAck`). */
+  get checkpoints(): boolean {
+    return capabilities(this.version).checkpoints
+  }
+
+  /** The runner's key for a request the gateway opened (v4+: `gatewayId ‖ requestId`, hex). */
+  requestKey(requestId: ArrayBuffer): string {
+    return this.checkpoints ? this.translation.runnerRequestKey(requestId) : idKey(requestId)
+  }
+
+  /** v4+: a message with no v3 model (a ping), sent as it is. */
+  sendV7(message: v7.ToClient): void {
+    const socket = this.#socket
+    if (socket === null) throw new Error("no runner connected")
+    socket.send(encodeV7ToClient(message, { version: this.version }))
   }
 
   /** Resolves with the first non-undefined value of `probe`, checked after every frame. */
@@ -165,6 +197,14 @@ export class FakeGateway {
 
   /** Waits until the runner has processed everything sent before: a message it must ack. */
   async barrier(): Promise<void> {
+    if (this.checkpoints) {
+      // v4+ acknowledges no tunnel message: a ping's pong comes after everything sent before.
+      const ts = ++this.#pings
+      const since = this.frames.length
+      this.sendV7({ tag: "ToClientPing", val: { ts } })
+      await this.nextFrom(since, (m) => m.tag === "ToServerPing" && m.val.ts === ts)
+      return
+    }
     const messageId = newId()
     const since = this.frames.length
     this.send(tunnel(newId(), { tag: "ToClientRequestAbort", val: null }, messageId))
@@ -343,7 +383,7 @@ export class FakeGateway {
 
   /** Sends the TunnelAcks held back while `ackTunnel` was off. */
   acknowledgeTunnel(): void {
-    if (!this.connected) return
+    if (!this.connected || this.checkpoints) return
     const held = this.#unacknowledgedTunnel
     this.#unacknowledgedTunnel = []
     for (const { requestId, messageId } of held) {
@@ -412,8 +452,10 @@ export class FakeGateway {
   }
 
   #onFrame(connection: number, version: number, data: Buffer): void {
-    const bytes = new Uint8Array(data)
-    const message = decodeToServer(bytes, { version })
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    const message = capabilities(version).checkpoints
+      ? this.translation.toServer(decodeV7ToServer(bytes, { version }))
+      : decodeToServer(bytes, { version })
     this.#record({ connection, direction: "in", bytes, message })
     if (connection !== this.connections.length - 1) return
     switch (message.tag) {
@@ -442,8 +484,10 @@ export class FakeGateway {
           } else this.runningActors.delete(inner.val.actorId)
         }
         const last = message.val.at(-1)
-        if (last !== undefined && last.index > this.#highestEventSeen) {
+        // v4+ numbers events per actor generation: any new event is one to acknowledge.
+        if (last !== undefined && (last.index > this.#highestEventSeen || this.checkpoints)) {
           this.#highestEventSeen = last.index
+          if (this.checkpoints) this.acknowledgedEventIdx = -1n
         }
         if (this.ackEvents) this.acknowledgeEvents()
         return
@@ -457,7 +501,7 @@ export class FakeGateway {
         return
       case "ToServerTunnelMessage": {
         const { requestId, messageId, messageKind } = message.val
-        if (messageKind.tag === "TunnelAck") return
+        if (messageKind.tag === "TunnelAck" || this.checkpoints) return
         if (this.ackTunnel) this.send(tunnel(requestId, { tag: "TunnelAck", val: null }, messageId))
         else this.#unacknowledgedTunnel.push({ requestId, messageId })
         return

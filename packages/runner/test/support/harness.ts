@@ -1,4 +1,5 @@
-import { type latest, PROTOCOL_VERSIONS } from "@tunnelwire/protocol/pinned/v3"
+import { capabilities, PROTOCOL_VERSIONS } from "@tunnelwire/protocol"
+import type { latest } from "@tunnelwire/protocol/pinned/v3"
 import {
   type ActorConfig,
   Runner,
@@ -8,7 +9,12 @@ import {
 } from "../../src/index.js"
 import type { FakeGateway } from "./fake-gateway.js"
 
+/** Every version the runner speaks. */
 export const versions = [...PROTOCOL_VERSIONS]
+/** v1–v3: every tunnel message acknowledged (`TunnelAck`), runner pings, `ToClientClose`. */
+export const ackedVersions = versions.filter((v) => capabilities(v).tunnelAck)
+/** v4+: checkpoints per actor generation, gateway pings. */
+export const checkpointedVersions = versions.filter((v) => capabilities(v).checkpoints)
 
 /** What the test actor saw, in order. */
 export interface ActorLog {
@@ -114,6 +120,11 @@ export function wire(kind: latest.ToServerTunnelMessageKind): string {
     case "ToServerResponseAbort":
       return "ResponseAbort"
   }
+}
+
+/** The expected wire lines on `version`: v4+ has no `TunnelAck`, so those lines drop out. */
+export function onWire(version: number, lines: readonly string[]): string[] {
+  return capabilities(version).tunnelAck ? [...lines] : lines.filter((line) => line !== "TunnelAck")
 }
 
 /** The line `wire` prints for a close with a rule's code and reason. */
