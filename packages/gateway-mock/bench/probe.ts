@@ -1,0 +1,22 @@
+// The child side of the bench's questions, over IPC: how much CPU time this process has used
+// (its own `process.cpuUsage()`, every thread included) and its RSS after full collections
+// (run with --expose-gc). "stop" runs `stop` and disconnects.
+export type ProbeQuestion = "cpu" | "rss" | "stop"
+export type ProbeAnswer = { readonly cpuMicros: number } | { readonly rssBytes: number }
+
+export function answerProbes(stop: () => Promise<void>): void {
+  process.on("message", async (message: ProbeQuestion) => {
+    if (message === "cpu") {
+      const { user, system } = process.cpuUsage()
+      process.send?.({ cpuMicros: user + system })
+    } else if (message === "rss") {
+      for (let i = 0; i < 3; i++) globalThis.gc?.()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      globalThis.gc?.()
+      process.send?.({ rssBytes: process.memoryUsage.rss() })
+    } else if (message === "stop") {
+      await stop()
+      process.disconnect()
+    }
+  })
+}
