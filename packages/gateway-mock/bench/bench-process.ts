@@ -22,14 +22,10 @@ export class BenchProcess {
     script: string,
     args: readonly string[] = [],
   ): Promise<[BenchProcess, T]> {
+    // One folder per process: tsx's loader thread writes a profile of its own beside the main one.
+    const profileDir = process.env.BENCH_PROFILE
     const profile =
-      process.env.BENCH_PROFILE === undefined
-        ? []
-        : [
-            "--cpu-prof",
-            `--cpu-prof-dir=${process.env.BENCH_PROFILE}`,
-            `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
-          ]
+      profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}/${name}`]
     const child = fork(here(script), [...args], {
       execArgv: ["--import", "tsx", "--expose-gc", ...profile],
       stdio: "inherit",

@@ -271,7 +271,8 @@ async function main(): Promise<number> {
     return report({ versions, loadAtStart, load, scale, wakes, wakeMedians, memory })
   } finally {
     for (const ws of [...sockets.direct, ...sockets.tunnel]) ws.terminate()
-    await Promise.all(processes.map((child) => child.stop()))
+    // Runners before their gateway, so they shut down gracefully.
+    for (const child of processes.reverse()) await child.stop()
   }
 }
 

@@ -1,8 +1,10 @@
 // The child side of the bench's questions, over IPC: how much CPU time this process has used
 // (its own `process.cpuUsage()`, every thread included) and its RSS after full collections
-// (run with --expose-gc). "stop" runs `stop` and disconnects.
+// (run with --expose-gc). "stop" runs `stop` and exits (which writes a --cpu-prof profile).
 export type ProbeQuestion = "cpu" | "rss" | "stop"
 export type ProbeAnswer = { readonly cpuMicros: number } | { readonly rssBytes: number }
+
+const STOP_WAIT_MS = 3_000
 
 export function answerProbes(stop: () => Promise<void>): void {
   process.on("message", async (message: ProbeQuestion) => {
@@ -15,8 +17,9 @@ export function answerProbes(stop: () => Promise<void>): void {
       globalThis.gc?.()
       process.send?.({ rssBytes: process.memoryUsage.rss() })
     } else if (message === "stop") {
-      await stop()
-      process.disconnect()
+      // Bounded, so the process still exits (and writes its profile) if the peer went first.
+      await Promise.race([stop(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))])
+      process.exit(0)
     }
   })
 }
