@@ -1,26 +1,31 @@
-import { idKey, type latest, RunnerConnectionClose } from "@tunnelwire/protocol/pinned/v3"
+import { randomBytes } from "node:crypto"
+import { evictionClose, type latest } from "@tunnelwire/protocol"
 import type { Actor, ActorHost } from "./actors/actor.js"
 import { ActorRegistry } from "./actors/actor-registry.js"
 import type { ResolvedOptions } from "./options.js"
+import { RequestTable, ShortIds } from "./runners/request-table.js"
 import type {
   RunnerConnection,
   RunnerConnectionHost,
   TunnelRequest,
 } from "./runners/runner-connection.js"
-import { RunnerPool } from "./runners/runner-pool.js"
+import { RunnerPool, type RunnerRecord } from "./runners/runner-pool.js"
 import { Tap } from "./tap/tap.js"
 import type { TunnelHost } from "./tunnel/tunnel-host.js"
 
 /**
  * The gateway's state and the protocol logic between runners and actors: what each decoded
- * runner message means. Sockets and servers live in `gateway.ts`.
+ * runner message means, in the v7 shape whatever the runner's version. Sockets and servers live
+ * in `gateway.ts`; each connection's dialect converts at the version edge.
  */
 export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost {
   readonly options: ResolvedOptions
   readonly tap: Tap
-  readonly requests = new Map<string, TunnelRequest>()
+  readonly gatewayId = randomBytes(4).buffer as ArrayBuffer
+  readonly requests = new RequestTable<TunnelRequest>()
   readonly runners = new RunnerPool()
   readonly actors: ActorRegistry
+  readonly #shortIds = new ShortIds()
   readonly #connections = new Set<RunnerConnection>()
   readonly #gcTimer: NodeJS.Timeout
   #stopping = false
@@ -32,49 +37,91 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
     this.#gcTimer = setInterval(() => this.collectGarbage(Date.now()), options.gcIntervalMs)
   }
 
+  /** A second-family request id no live request has. */
+  mintShortId(): ArrayBuffer {
+    let id = this.#shortIds.mint()
+    while (this.requests.hasShortId(id)) id = this.#shortIds.mint()
+    return id
+  }
+
   /** A connection passed the upgrade checks; it counts once it sends ToServerInit. */
   connectionOpened(connection: RunnerConnection): void {
     this.#connections.add(connection)
   }
 
-  runnerInit(connection: RunnerConnection, init: latest.ToServerInit): void {
+  record(connection: RunnerConnection): RunnerRecord {
+    return this.runners.record(connection)
+  }
+
+  runnerInit(connection: RunnerConnection, init: { name: string; totalSlots: number }): void {
     connection.markReady(init)
-    const record = this.runners.record(connection)
-    connection.send({
-      tag: "ToClientInit",
-      val: {
-        runnerId: connection.runnerId,
-        lastEventIdx: record.lastEventIdx,
-        metadata: { runnerLostThreshold: BigInt(this.options.runnerLostThresholdMs) },
-      },
-    })
+    connection.greet()
     this.#runnerEvent(connection, "connected")
     this.runners
       .add(connection)
-      ?.close(RunnerConnectionClose.evicted, `replaced by runner ${connection.runnerId}`)
+      ?.close(evictionClose(connection.version), `replaced by runner ${connection.runnerId}`)
     for (const actor of this.actors.all()) actor.runnerAvailable()
   }
 
-  runnerMessage(connection: RunnerConnection, message: latest.ToServer): void {
-    switch (message.tag) {
-      case "ToServerTunnelMessage":
-        this.#tunnelMessage(connection, message.val)
+  runnerEvent(
+    connection: RunnerConnection,
+    actorId: string,
+    generation: number,
+    event: latest.Event,
+  ): void {
+    const actor = this.actors.get(actorId)
+    if (actor === undefined || actor.runner !== connection) {
+      this.#fault(connection, `${event.tag} for actor ${actorId} it does not host`, null)
+      return
+    }
+    switch (event.tag) {
+      case "EventActorStateUpdate":
+        actor.stateUpdate(connection, generation, event.val.state)
         return
-      case "ToServerEvents":
-        this.#events(connection, message.val)
+      case "EventActorIntent":
+        actor.intent(connection, generation, event.val.intent)
         return
-      case "ToServerKvRequest":
-        this.#kv(connection, message.val)
-        return
-      case "ToServerStopping":
-        // The runner waits for its actors to be stopped; none is placed on it any more.
-        connection.state = "draining"
-        for (const actorId of [...connection.actorIds]) this.actors.get(actorId)?.drain()
-        return
-      case "ToServerAckCommands":
-      case "ToServerPing":
+      case "EventActorSetAlarm":
+        actor.setAlarm(event.val.alarmTs === null ? null : Number(event.val.alarmTs))
         return
     }
+  }
+
+  runnerTunnel(
+    connection: RunnerConnection,
+    requestKey: string,
+    kind: latest.ToServerTunnelMessageKind,
+    acknowledge: () => void,
+  ): void {
+    const request = connection.requests.get(requestKey)
+    if (request === undefined) {
+      const owner = this.requests.has(requestKey)
+        ? "a request this runner does not serve"
+        : "an unknown request"
+      this.#fault(connection, `${kind.tag} for ${owner}; ignored`, requestKey)
+      return
+    }
+    request.onRunnerMessage(connection, kind, acknowledge)
+  }
+
+  runnerKv(
+    connection: RunnerConnection,
+    actorId: string,
+    data: latest.KvRequestData,
+  ): latest.KvResponseData {
+    const actor = this.actors.get(actorId)
+    return actor !== undefined && actor.runner === connection
+      ? actor.kv.handle(data)
+      : {
+          tag: "KvErrorResponse",
+          val: { message: `actor ${actorId} is not hosted by this runner` },
+        }
+  }
+
+  runnerStopping(connection: RunnerConnection): void {
+    // The runner waits for its actors to be stopped; none is placed on it any more.
+    connection.state = "draining"
+    for (const actorId of [...connection.actorIds]) this.actors.get(actorId)?.drain()
   }
 
   runnerClosed(connection: RunnerConnection): void {
@@ -87,12 +134,6 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
   pickRunner(actor: Actor): RunnerConnection | null {
     // While the gateway stops, closing runners must not be handed actors of the ones closed first.
     return this.#stopping ? null : this.runners.pick(actor)
-  }
-
-  sendCommand(connection: RunnerConnection, command: latest.Command): void {
-    const record = this.runners.record(connection)
-    const index = record.nextCommandIdx++
-    connection.send({ tag: "ToClientCommands", val: [{ index, inner: command }] })
   }
 
   /** Gives up requests whose runner left a tunnel message unacknowledged past the timeout. */
@@ -111,66 +152,6 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
     this.#stopping = true
     clearInterval(this.#gcTimer)
     for (const actor of this.actors.all()) actor.dispose()
-  }
-
-  #tunnelMessage(connection: RunnerConnection, message: latest.ToServerTunnelMessage): void {
-    if (message.messageKind.tag === "TunnelAck") {
-      connection.acknowledged(message.messageId)
-      return
-    }
-    const key = idKey(message.requestId)
-    const request = connection.requests.get(key)
-    if (request === undefined) {
-      const known = this.requests.has(key)
-      const owner = known ? "a request this runner does not serve" : "an unknown request"
-      this.#fault(connection, `${message.messageKind.tag} for ${owner}; ignored`, key)
-      // A request that ended (its client left, say) takes nothing more: the runner may forget
-      // what was still on its way, rather than hold it against its buffer until its ack timeout.
-      if (!known) connection.acknowledge(message)
-      return
-    }
-    request.onRunnerMessage(connection, message.messageKind, () => connection.acknowledge(message))
-  }
-
-  #events(connection: RunnerConnection, events: latest.ToServerEvents): void {
-    const record = this.runners.record(connection)
-    for (const { index, inner } of events) {
-      if (index <= record.lastEventIdx) continue
-      record.lastEventIdx = index
-      const actor = this.actors.get(inner.val.actorId)
-      if (actor === undefined || actor.runner !== connection) {
-        this.#fault(
-          connection,
-          `${inner.tag} for actor ${inner.val.actorId} it does not host`,
-          null,
-        )
-        continue
-      }
-      switch (inner.tag) {
-        case "EventActorStateUpdate":
-          actor.stateUpdate(connection, inner.val.generation, inner.val.state)
-          break
-        case "EventActorIntent":
-          actor.intent(connection, inner.val.generation, inner.val.intent)
-          break
-        case "EventActorSetAlarm":
-          actor.setAlarm(inner.val.alarmTs === null ? null : Number(inner.val.alarmTs))
-          break
-      }
-    }
-    connection.send({ tag: "ToClientAckEvents", val: { lastEventIdx: record.lastEventIdx } })
-  }
-
-  #kv(connection: RunnerConnection, request: latest.ToServerKvRequest): void {
-    const actor = this.actors.get(request.actorId)
-    const data: latest.KvResponseData =
-      actor !== undefined && actor.runner === connection
-        ? actor.kv.handle(request.data)
-        : {
-            tag: "KvErrorResponse",
-            val: { message: `actor ${request.actorId} is not hosted by this runner` },
-          }
-    connection.send({ tag: "ToClientKvResponse", val: { requestId: request.requestId, data } })
   }
 
   #runnerEvent(connection: RunnerConnection, event: "connected" | "disconnected"): void {

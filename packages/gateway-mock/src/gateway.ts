@@ -1,11 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import type { Duplex } from "node:stream"
-import {
-  GatewayClose,
-  RIVET_SUBPROTOCOL,
-  RUNNER_CONNECT_PATH,
-} from "@tunnelwire/protocol/pinned/v3"
+import { GatewayClose, RIVET_SUBPROTOCOL, RUNNER_CONNECT_PATH } from "@tunnelwire/protocol"
 import { type WebSocket, WebSocketServer } from "ws"
 import { type ActorFilter, DuplicateActorError } from "./actors/actor-registry.js"
 import { type ActorInfo, actorInfo, handleAdmin, type RunnerInfo, runnerInfo } from "./admin-api.js"

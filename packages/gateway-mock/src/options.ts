@@ -1,3 +1,5 @@
+import { SECOND_FAMILY_TIMING } from "@tunnelwire/protocol"
+
 /** Everything `startGateway` can be told; every field has a default suited to local testing. */
 export interface GatewayOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -31,6 +33,12 @@ export interface GatewayOptions {
   readonly maxBufferedBodyBytes?: number
   /** Told to runners in ToClientInit. */
   readonly runnerLostThresholdMs?: number
+  /** v6+: told to runners in ToClientInit (`actorStopThreshold`). */
+  readonly actorStopThresholdMs?: number
+  /** v4+: how often the gateway sends `ToClientPing` (v1–v3 runners ping the gateway instead). */
+  readonly pingIntervalMs?: number
+  /** v4+: a runner whose last `ToServerPong` is older than this is closed. */
+  readonly pingTimeoutMs?: number
   /**
    * The largest message a client's WebSocket (or a tap subscriber) may send; a larger one closes
    * that socket with 1009. Default 1 MiB, the same as `maxPendingBytes`: a bigger message could
@@ -95,6 +103,9 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     clientStallTimeoutMs: options.clientStallTimeoutMs ?? 15_000,
     maxBufferedBodyBytes: options.maxBufferedBodyBytes ?? 64 * 1024,
     runnerLostThresholdMs: options.runnerLostThresholdMs ?? 5_000,
+    actorStopThresholdMs: options.actorStopThresholdMs ?? SECOND_FAMILY_TIMING.actorStopThresholdMs,
+    pingIntervalMs: options.pingIntervalMs ?? SECOND_FAMILY_TIMING.pingIntervalMs,
+    pingTimeoutMs: options.pingTimeoutMs ?? SECOND_FAMILY_TIMING.pingTimeoutMs,
     maxClientMessageBytes,
     maxRunnerFrameBytes,
     allowedHosts: options.allowedHosts ?? [],

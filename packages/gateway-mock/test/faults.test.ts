@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { PROTOCOL_VERSIONS } from "@tunnelwire/protocol"
 import {
   encodeToServer,
   LATEST_VERSION,
   newId,
-  PROTOCOL_VERSIONS,
   RunnerConnectionClose,
   runnerConnectUrl,
   runnerSubprotocols,
@@ -72,10 +72,10 @@ describe("refused before the upgrade", () => {
   })
 
   it("an unsupported protocol version gets 400 naming the versions spoken", async () => {
-    const { outcome } = connect({ version: LATEST_VERSION + 1, token: TOKEN })
+    const { outcome } = connect({ version: PROTOCOL_VERSIONS.length + 1, token: TOKEN })
     expect(await outcome).toEqual({
       status: 400,
-      body: `unsupported protocol_version ${LATEST_VERSION + 1}; this gateway speaks ${PROTOCOL_VERSIONS.join(", ")}\n`,
+      body: `unsupported protocol_version ${PROTOCOL_VERSIONS.length + 1}; this gateway speaks ${PROTOCOL_VERSIONS.join(", ")}\n`,
     })
     expect(
       fixture()

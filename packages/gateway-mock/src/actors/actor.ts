@@ -1,4 +1,5 @@
-import { capabilities, latest } from "@tunnelwire/protocol/pinned/v3"
+import { capabilities, latest } from "@tunnelwire/protocol"
+import type { TunnelRequestIds } from "../runners/request-table.js"
 import type { RunnerConnection } from "../runners/runner-connection.js"
 import type { Tap } from "../tap/tap.js"
 import { KvStore } from "./kv-store.js"
@@ -7,8 +8,7 @@ import { atTime } from "./long-timeout.js"
 export type ActorState = "stopped" | "starting" | "running" | "stopping"
 
 /** Something tunneled to an actor that lives longer than one runner: a client WebSocket. */
-export interface ActorSocket {
-  readonly requestId: ArrayBuffer
+export interface ActorSocket extends TunnelRequestIds {
   readonly hibernating: boolean
   /** Hibernating with client messages no runner has seen: the actor must run again. */
   readonly wantsWake: boolean
@@ -35,7 +35,6 @@ export interface ActorExchange {
 export interface ActorHost {
   readonly tap: Tap
   pickRunner(actor: Actor): RunnerConnection | null
-  sendCommand(connection: RunnerConnection, command: latest.Command): void
 }
 
 export interface ActorSpec {
@@ -228,19 +227,16 @@ export class Actor {
     this.#restoring = new Set(restoring)
     for (const socket of restoring) socket.restoreOn(connection)
     this.#emit("starting")
-    this.#host.sendCommand(connection, {
-      tag: "CommandStartActor",
-      val: {
-        actorId: this.id,
-        generation: this.generation,
-        config: {
-          name: this.spec.name,
-          key: this.spec.key,
-          createTs: this.createTs,
-          input: this.spec.input,
-        },
-        hibernatingRequestIds: restoring.map((socket) => socket.requestId),
+    connection.startActor({
+      actorId: this.id,
+      generation: this.generation,
+      config: {
+        name: this.spec.name,
+        key: this.spec.key,
+        createTs: this.createTs,
+        input: this.spec.input,
       },
+      hibernating: restoring,
     })
   }
 
@@ -254,10 +250,7 @@ export class Actor {
   }
 
   #sendStop(connection: RunnerConnection): void {
-    this.#host.sendCommand(connection, {
-      tag: "CommandStopActor",
-      val: { actorId: this.id, generation: this.generation },
-    })
+    connection.stopActor(this.id, this.generation)
   }
 
   #left(rest: "sleeping" | "stopped" | "crashed", runnerLost = false): void {

@@ -4,38 +4,70 @@ import {
   type Capabilities,
   type CloseRule,
   capabilities,
-  decodeToServer,
-  encodeToClient,
-  idKey,
+  isSecondFamily,
   type latest,
   RunnerConnectionClose,
   type RunnerConnectParams,
-} from "@tunnelwire/protocol/pinned/v3"
+} from "@tunnelwire/protocol"
 import type { RawData, WebSocket } from "ws"
-import { isOverdue } from "../ack-age.js"
 import type { ResolvedOptions } from "../options.js"
-import { fromRunnerFrame, toRunnerFrame } from "../tap/frame-event.js"
+import { type FrameSummary, fromRunnerFrame, toRunnerFrame } from "../tap/frame-event.js"
 import type { Tap } from "../tap/tap.js"
 import { batchWritesPerTick } from "../write-batching.js"
-import { MessageIds } from "./message-ids.js"
+import { FirstFamilyDialect } from "./first-family-dialect.js"
+import { RequestTable, type TunnelIndex, type TunnelRequestIds } from "./request-table.js"
+import type { RunnerRecord } from "./runner-pool.js"
+import { SecondFamilyDialect } from "./second-family-dialect.js"
+
+/** An actor start as the gateway decides it, whatever the runner's version. */
+export interface ActorStart {
+  readonly actorId: string
+  readonly generation: number
+  readonly config: latest.ActorConfig
+  /** Hibernating sockets the runner is to restore with the actor. */
+  readonly hibernating: readonly TunnelRequestIds[]
+}
 
 /** What a connection reports to the gateway once it has decoded a frame. */
 export interface RunnerConnectionHost {
   readonly tap: Tap
   readonly options: ResolvedOptions
-  runnerInit(connection: RunnerConnection, init: latest.ToServerInit): void
-  runnerMessage(connection: RunnerConnection, message: latest.ToServer): void
+  /** The second family's 4-byte gateway id, the same for every request of this gateway. */
+  readonly gatewayId: ArrayBuffer
+  /** Every live request, for telling "not yours" from "unknown". */
+  readonly requests: RequestTable<TunnelRequest>
+  record(connection: RunnerConnection): RunnerRecord
+  runnerInit(connection: RunnerConnection, init: { name: string; totalSlots: number }): void
+  runnerEvent(
+    connection: RunnerConnection,
+    actorId: string,
+    generation: number,
+    event: latest.Event,
+  ): void
+  runnerTunnel(
+    connection: RunnerConnection,
+    requestKey: string,
+    kind: latest.ToServerTunnelMessageKind,
+    acknowledge: () => void,
+  ): void
+  runnerKv(
+    connection: RunnerConnection,
+    actorId: string,
+    data: latest.KvRequestData,
+  ): latest.KvResponseData
+  runnerStopping(connection: RunnerConnection): void
   runnerClosed(connection: RunnerConnection): void
 }
 
 /** A tunneled request (HTTP exchange or client WebSocket) as its runner connection sees it. */
-export interface TunnelRequest {
-  readonly key: string
-  readonly requestId: ArrayBuffer
+export interface TunnelRequest extends TunnelRequestIds {
   readonly actorId: string
+  /** The second family's gateway→runner message counter for this request. */
+  readonly tunnelIndex: TunnelIndex
   /**
-   * A runner's tunnel message for this request. `acknowledge` sends its TunnelAck: at once, or,
-   * for data on its way to a client, once the client has room (the runner's sends wait meanwhile).
+   * A runner's tunnel message for this request. `acknowledge` sends its TunnelAck (v1–v3): at
+   * once, or, for data on its way to a client, once the client has room (the runner's sends wait
+   * meanwhile). From v4 there are no tunnel acks and it does nothing.
    */
   onRunnerMessage(
     connection: RunnerConnection,
@@ -46,14 +78,38 @@ export interface TunnelRequest {
   onAckOverdue(connection: RunnerConnection): void
 }
 
-interface PendingAck {
-  readonly requestKey: string
-  readonly sentAt: number
+/** One decoded runner frame: what it is, how the tap shows it, and what it does. */
+export interface ReadFrame {
+  /** Set when the frame is a `ToServerInit`. */
+  readonly init: { readonly name: string; readonly totalSlots: number } | null
+  readonly tag: string
+  readonly summary: FrameSummary
+  apply(): void
+}
+
+/** How one protocol family reads and writes a runner's frames (chosen by the connection's version). */
+export interface RunnerDialect {
+  /** Decodes a frame; throws on one that is malformed. */
+  read(wire: Uint8Array): ReadFrame
+  /** Answers the runner's ToServerInit. */
+  greet(): void
+  startActor(start: ActorStart): void
+  stopActor(actorId: string, generation: number): void
+  /** Sends a tunnel message; `webSocketIndex` is the held index of a numbered WebSocket message. */
+  sendTunnel(
+    request: TunnelRequest,
+    kind: latest.ToClientTunnelMessageKind,
+    webSocketIndex: number | null,
+  ): void
+  /** Requests with a tunnel message unacknowledged past the ack timeout (v1–v3). */
+  collectOverdueAcks(now: number): TunnelRequest[]
+  closed(): void
 }
 
 /**
- * One runner's WebSocket. It is the version edge: frames are decoded from and encoded to the
- * connection's protocol version here, and everything past it works in the latest shape.
+ * One runner's WebSocket. It is the version edge: its dialect decodes frames from and encodes them
+ * to the connection's protocol version (first family v1–v3, second family v4–v7), and everything
+ * past it works in the v7 shape.
  */
 export class RunnerConnection {
   readonly runnerId = randomUUID()
@@ -66,13 +122,11 @@ export class RunnerConnection {
   totalSlots = 0
   state: "connecting" | "ready" | "draining" | "closed" = "connecting"
   readonly actorIds = new Set<string>()
-  readonly requests = new Map<string, TunnelRequest>()
-  /** By message sequence number, in send order. */
-  readonly #pendingAcks = new Map<number, PendingAck>()
-  readonly #messageIds = new MessageIds()
+  readonly requests = new RequestTable<TunnelRequest>()
+  readonly host: RunnerConnectionHost
+  readonly #dialect: RunnerDialect
   readonly #ws: WebSocket
   readonly #beforeWrite: () => void
-  readonly #host: RunnerConnectionHost
   #initTimer: NodeJS.Timeout | undefined
 
   constructor(
@@ -83,11 +137,14 @@ export class RunnerConnection {
   ) {
     this.#ws = ws
     this.#beforeWrite = batchWritesPerTick(socket)
-    this.#host = host
+    this.host = host
     this.params = params
     this.version = params.protocolVersion
     this.capabilities = capabilities(params.protocolVersion)
     this.poolKey = `${params.namespace}/${params.runnerKey}`
+    this.#dialect = isSecondFamily(this.version)
+      ? new SecondFamilyDialect(this)
+      : new FirstFamilyDialect(this)
     this.#initTimer = setTimeout(
       () => this.close(RunnerConnectionClose.initTimeout),
       host.options.initTimeoutMs,
@@ -97,68 +154,46 @@ export class RunnerConnection {
     ws.on("error", () => this.#closed())
   }
 
-  readonly #actorOf = (requestKey: string) => this.requests.get(requestKey)?.actorId ?? null
+  readonly actorOf = (requestKey: string) => this.requests.get(requestKey)?.actorId ?? null
 
   get frameSource() {
     return { runnerId: this.runnerId, runnerKey: this.params.runnerKey, version: this.version }
   }
 
-  send(message: latest.ToClient): void {
+  /** Writes an encoded frame; the tap gets its summary. */
+  write(wire: Uint8Array, summary: () => FrameSummary): void {
     if (this.state === "closed") return
-    const wire = encodeToClient(message, { version: this.version })
     this.#beforeWrite()
     this.#ws.send(wire)
-    this.#host.tap.emit(() => toRunnerFrame(this.frameSource, message, wire, this.#actorOf))
+    this.host.tap.emit(() => toRunnerFrame(this.frameSource, summary(), wire))
   }
 
-  /** Sends one tunnel message; all but acknowledgements wait for the runner's TunnelAck. */
-  sendTunnel(requestId: ArrayBuffer, messageKind: latest.ToClientTunnelMessageKind): void {
-    const { id: messageId, seq } = this.#messageIds.mint()
-    if (messageKind.tag !== "TunnelAck") {
-      this.#pendingAcks.set(seq, { requestKey: idKey(requestId), sentAt: Date.now() })
-    }
-    this.send({
-      tag: "ToClientTunnelMessage",
-      val: { requestId, messageId, messageKind, gatewayReplyTo: null },
-    })
+  greet(): void {
+    this.#dialect.greet()
   }
 
-  /** Answers a runner's tunnel message with the TunnelAck carrying the same ids. */
-  acknowledge(message: latest.ToServerTunnelMessage): void {
-    if (this.#host.options.faults.withholdTunnelAcks === true) return
-    this.send({
-      tag: "ToClientTunnelMessage",
-      val: {
-        requestId: message.requestId,
-        messageId: message.messageId,
-        messageKind: { tag: "TunnelAck", val: null },
-        gatewayReplyTo: null,
-      },
-    })
+  startActor(start: ActorStart): void {
+    this.#dialect.startActor(start)
   }
 
-  /** The runner acknowledged one of our tunnel messages. */
-  acknowledged(messageId: ArrayBuffer): void {
-    const seq = this.#messageIds.seqOf(messageId)
-    if (seq !== null) this.#pendingAcks.delete(seq)
+  stopActor(actorId: string, generation: number): void {
+    this.#dialect.stopActor(actorId, generation)
   }
 
-  /**
-   * Requests with a tunnel message unacknowledged for longer than the ack timeout. Acks are kept
-   * in send order, so the scan stops at the first one still within its time.
-   */
+  sendTunnel(
+    request: TunnelRequest,
+    kind: latest.ToClientTunnelMessageKind,
+    webSocketIndex: number | null = null,
+  ): void {
+    if (this.state === "closed") return
+    this.#dialect.sendTunnel(request, kind, webSocketIndex)
+  }
+
   collectOverdueAcks(now: number): TunnelRequest[] {
-    const overdue = new Map<string, TunnelRequest>()
-    for (const [seq, pending] of this.#pendingAcks) {
-      if (!isOverdue(pending.sentAt, now, this.#host.options.ackTimeoutMs)) break
-      this.#pendingAcks.delete(seq)
-      const request = this.requests.get(pending.requestKey)
-      if (request !== undefined) overdue.set(request.key, request)
-    }
-    return [...overdue.values()]
+    return this.#dialect.collectOverdueAcks(now)
   }
 
-  markReady(init: latest.ToServerInit): void {
+  markReady(init: { name: string; totalSlots: number }): void {
     clearTimeout(this.#initTimer)
     this.name = init.name
     this.totalSlots = init.totalSlots
@@ -168,24 +203,21 @@ export class RunnerConnection {
   /** Closes the connection with one of the protocol's close rules; the gateway cleans up at once. */
   close(rule: CloseRule, detail?: string): void {
     if (this.state === "closed") return
-    if (detail !== undefined) {
-      this.#host.tap.emit(() => ({
-        type: "fault",
-        message: `${rule.reason}: ${detail}`,
-        runnerId: this.runnerId,
-        requestId: null,
-      }))
-    }
+    if (detail !== undefined) this.fault(`${rule.reason}: ${detail}`, null)
     this.#ws.close(rule.code, rule.reason)
     this.#closed()
+  }
+
+  fault(message: string, requestId: string | null): void {
+    this.host.tap.emit(() => ({ type: "fault", message, runnerId: this.runnerId, requestId }))
   }
 
   #closed(): void {
     if (this.state === "closed") return
     clearTimeout(this.#initTimer)
     this.state = "closed"
-    this.#pendingAcks.clear()
-    this.#host.runnerClosed(this)
+    this.#dialect.closed()
+    this.host.runnerClosed(this)
     // A peer that ignores the close handshake must not keep the socket (or the process) alive.
     setTimeout(() => this.#ws.terminate(), 1_000).unref()
   }
@@ -196,27 +228,30 @@ export class RunnerConnection {
       this.close(RunnerConnectionClose.protocolViolation, "text frame")
       return
     }
-    const wire = Array.isArray(data) ? Buffer.concat(data) : data
-    let message: latest.ToServer
+    const buffer = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data)
+    const wire = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    let frame: ReadFrame
     try {
-      message = decodeToServer(wire, { version: this.version })
+      frame = this.#dialect.read(wire)
     } catch (error) {
       this.close(RunnerConnectionClose.malformedFrame, String(error))
       return
     }
-    this.#host.tap.emit(() =>
-      fromRunnerFrame(this.frameSource, message, new Uint8Array(wire), this.#actorOf),
-    )
+    this.host.tap.emit(() => fromRunnerFrame(this.frameSource, frame.summary, wire))
     if (this.state === "connecting") {
-      if (message.tag !== "ToServerInit") {
-        this.close(RunnerConnectionClose.protocolViolation, `${message.tag} before ToServerInit`)
+      if (frame.init === null) {
+        this.close(RunnerConnectionClose.protocolViolation, `${frame.tag} before ToServerInit`)
         return
       }
-      this.#host.runnerInit(this, message.val)
-    } else if (message.tag === "ToServerInit") {
+      this.host.runnerInit(this, frame.init)
+    } else if (frame.init !== null) {
       this.close(RunnerConnectionClose.protocolViolation, "a second ToServerInit")
     } else {
-      this.#host.runnerMessage(this, message)
+      frame.apply()
     }
   }
 }

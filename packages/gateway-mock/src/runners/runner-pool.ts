@@ -1,11 +1,15 @@
 import type { Actor } from "../actors/actor.js"
+import { CheckpointBook } from "./checkpoint-book.js"
 import type { RunnerConnection } from "./runner-connection.js"
 
 /** Kept per namespace and runner key across that runner's reconnections. */
 export interface RunnerRecord {
-  /** The highest event index processed, or -1 for none. */
+  /** v1–v3: the highest event index processed, or -1 for none. */
   lastEventIdx: bigint
+  /** v1–v3: the next command's index. */
   nextCommandIdx: bigint
+  /** v4+: commands and events per actor generation. */
+  readonly checkpoints: CheckpointBook
 }
 
 /** The runners that completed ToServerInit, one live connection per runner key. */
@@ -27,7 +31,7 @@ export class RunnerPool {
   record(connection: RunnerConnection): RunnerRecord {
     let record = this.#records.get(connection.poolKey)
     if (record === undefined) {
-      record = { lastEventIdx: -1n, nextCommandIdx: 0n }
+      record = { lastEventIdx: -1n, nextCommandIdx: 0n, checkpoints: new CheckpointBook() }
       this.#records.set(connection.poolKey, record)
     }
     return record

@@ -6,7 +6,7 @@ import {
   parseRunnerConnectUrl,
   type RunnerConnectParams,
   tokenFromSubprotocols,
-} from "@tunnelwire/protocol/pinned/v3"
+} from "@tunnelwire/protocol"
 
 export type UpgradeVerdict =
   | { readonly ok: true; readonly params: RunnerConnectParams }

@@ -1,16 +1,20 @@
-import {
-  idKey,
-  isProtocolVersion,
-  type latest,
-  redactFrame,
-  stringify,
-} from "@tunnelwire/protocol/pinned/v3"
+import { isProtocolVersion, redactFrame, stringify } from "@tunnelwire/protocol"
 import type { FrameEvent } from "./tap-event.js"
 
 interface FrameSource {
   readonly runnerId: string
   readonly runnerKey: string
   readonly version: number
+}
+
+/** What a connection's dialect says about one frame, whatever its version. */
+export interface FrameSummary {
+  /** Hex of the tunnel request the frame belongs to, or null. */
+  readonly requestId: string | null
+  /** The actor the frame concerns (a command, event, KV request or tunneled request), if any. */
+  readonly actorId: string | null
+  /** The innermost message kind, such as `ToClientWebSocketMessage`. */
+  readonly kind: string
 }
 
 /**
@@ -31,24 +35,17 @@ function shownFrame(
   }
 }
 
-/** The actor of a tunneled request this connection serves, by request id hex. */
-type ActorOfRequest = (requestKey: string) => string | null
-
 /** A frame the gateway sent, shown as the runner's version of it (what was on the wire). */
 export function toRunnerFrame(
   source: FrameSource,
-  message: latest.ToClient,
+  summary: FrameSummary,
   wire: Uint8Array,
-  actorOf: ActorOfRequest,
 ): FrameEvent {
-  const requestId = message.tag === "ToClientTunnelMessage" ? idKey(message.val.requestId) : null
   return {
     type: "frame",
     direction: "toRunner",
     ...source,
-    requestId,
-    actorId: requestId !== null ? actorOf(requestId) : toClientActor(message),
-    kind: toClientKind(message),
+    ...summary,
     ...shownFrame(source.version, "ToClient", wire),
   }
 }
@@ -56,55 +53,19 @@ export function toRunnerFrame(
 /** A frame a runner sent, decoded in its version. */
 export function fromRunnerFrame(
   source: FrameSource,
-  message: latest.ToServer,
+  summary: FrameSummary,
   wire: Uint8Array,
-  actorOf: ActorOfRequest,
 ): FrameEvent {
-  const requestId = message.tag === "ToServerTunnelMessage" ? idKey(message.val.requestId) : null
   return {
     type: "frame",
     direction: "fromRunner",
     ...source,
-    requestId,
-    actorId: requestId !== null ? actorOf(requestId) : toServerActor(message),
-    kind: toServerKind(message),
+    ...summary,
     ...shownFrame(source.version, "ToServer", wire),
   }
 }
 
-function toClientActor(message: latest.ToClient): string | null {
-  return message.tag === "ToClientCommands" ? (message.val[0]?.inner.val.actorId ?? null) : null
-}
-
-function toServerActor(message: latest.ToServer): string | null {
-  if (message.tag === "ToServerEvents") return message.val[0]?.inner.val.actorId ?? null
-  return message.tag === "ToServerKvRequest" ? message.val.actorId : null
-}
-
-function toClientKind(message: latest.ToClient): string {
-  switch (message.tag) {
-    case "ToClientTunnelMessage":
-      return message.val.messageKind.tag
-    case "ToClientCommands":
-      return distinct(message.val.map((command) => command.inner.tag)) || message.tag
-    default:
-      return message.tag
-  }
-}
-
-function toServerKind(message: latest.ToServer): string {
-  switch (message.tag) {
-    case "ToServerTunnelMessage":
-      return message.val.messageKind.tag
-    case "ToServerEvents":
-      return distinct(message.val.map((event) => event.inner.tag)) || message.tag
-    case "ToServerKvRequest":
-      return message.val.data.tag
-    default:
-      return message.tag
-  }
-}
-
-function distinct(tags: string[]): string {
-  return [...new Set(tags)].join("+")
+/** Message tags joined, each once: the kind of a frame that carries several commands or events. */
+export function distinctTags(tags: readonly string[], fallback: string): string {
+  return [...new Set(tags)].join("+") || fallback
 }

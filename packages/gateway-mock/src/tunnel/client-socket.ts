@@ -10,10 +10,11 @@ import {
   numbersMessages,
   redactPath,
   withRayId,
-} from "@tunnelwire/protocol/pinned/v3"
+} from "@tunnelwire/protocol"
 import type { RawData, WebSocket } from "ws"
 import { type Actor, type ActorSocket, ActorUnavailableError } from "../actors/actor.js"
 import { newRayId } from "../ray-id.js"
+import { TunnelIndex } from "../runners/request-table.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
 import { batchWritesPerTick } from "../write-batching.js"
 import { ClientDrain } from "./client-drain.js"
@@ -38,6 +39,8 @@ const NO_STATUS_RECEIVED = 1005
 export class ClientSocket implements TunnelRequest, ActorSocket {
   readonly requestId = newId()
   readonly key = idKey(this.requestId)
+  readonly shortId: ArrayBuffer
+  readonly tunnelIndex = new TunnelIndex()
   readonly actorId: string
   state: "awaiting" | "opening" | "open" | "hibernating" | "closed" = "awaiting"
   readonly #host: TunnelHost
@@ -64,6 +67,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     headers: Map<string, string>,
   ) {
     this.#host = host
+    this.shortId = host.mintShortId()
     this.#actor = actor
     this.actorId = actor.id
     this.#client = client
@@ -81,7 +85,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       pending: () => client.bufferedAmount,
       onStuck: (why) => this.#giveUp(GatewayClose.clientTooSlow, why),
     })
-    host.requests.set(this.key, this)
+    host.requests.add(this)
     actor.sockets.add(this)
     client.on("message", (data, isBinary) => this.#clientMessage(data, isBinary))
     client.on("close", (code, reason) => this.#clientClosed(code, reason.toString()))
@@ -207,7 +211,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     this.#reopening = this.state === "hibernating"
     this.#attach(connection)
     this.state = "opening"
-    connection.sendTunnel(this.requestId, {
+    connection.sendTunnel(this, {
       tag: "ToClientWebSocketOpen",
       val: { actorId: this.#actor.id, path: this.#path, headers: this.#headers },
     })
@@ -282,10 +286,11 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     const skipped = this.#host.options.faults.skipMessageIndex
     for (const entry of this.#outbox.takeUnsent()) {
       if (entry.index === skipped) continue
-      connection.sendTunnel(this.requestId, {
-        tag: "ToClientWebSocketMessage",
-        val: { index: numbered ? entry.index : 0, data: entry.data, binary: entry.binary },
-      })
+      connection.sendTunnel(
+        this,
+        { tag: "ToClientWebSocketMessage", val: { data: entry.data, binary: entry.binary } },
+        numbered ? entry.index : null,
+      )
     }
     if (!this.#retains()) this.#outbox.forgetSent()
   }
@@ -296,13 +301,12 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
 
   #attach(connection: RunnerConnection): void {
     this.#connection = connection
-    connection.requests.set(this.key, this)
+    connection.requests.add(this)
   }
 
   #detach(): void {
     clearTimeout(this.#openTimer)
-    if (this.#connection?.requests.get(this.key) === this)
-      this.#connection.requests.delete(this.key)
+    this.#connection?.requests.remove(this)
     this.#connection = null
     this.#outbox.rewind()
   }
@@ -310,7 +314,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   /** Tells the bound runner the client side is gone (never in answer to the runner's own close). */
   #tellRunner(code: number | null, reason: string | null): void {
     if (this.#connection === null || this.state === "awaiting") return
-    this.#connection.sendTunnel(this.requestId, {
+    this.#connection.sendTunnel(this, {
       tag: "ToClientWebSocketClose",
       val: { code, reason },
     })
@@ -338,7 +342,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     this.#drain.close()
     this.state = "closed"
     this.#actor.sockets.delete(this)
-    this.#host.requests.delete(this.key)
+    this.#host.requests.remove(this)
     this.#emit("close", code, reason, runnerId)
   }
 

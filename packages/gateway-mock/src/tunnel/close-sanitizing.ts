@@ -1,9 +1,4 @@
-import {
-  clientCloseFor,
-  closeFrameProblem,
-  GatewayClose,
-  withRayId,
-} from "@tunnelwire/protocol/pinned/v3"
+import { clientCloseFor, closeFrameProblem, GatewayClose, withRayId } from "@tunnelwire/protocol"
 
 export interface ClientClose {
   readonly code: number

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import { idKey, type latest, newId, redactPath } from "@tunnelwire/protocol/pinned/v3"
+import { idKey, type latest, newId, redactPath } from "@tunnelwire/protocol"
 import { type Actor, type ActorExchange, ActorUnavailableError } from "../actors/actor.js"
 import { newRayId } from "../ray-id.js"
+import { TunnelIndex } from "../runners/request-table.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
 import { ClientDrain } from "./client-drain.js"
 import { responseStartProblem } from "./response-validation.js"
@@ -16,6 +17,8 @@ const EMPTY = new ArrayBuffer(0)
 export class HttpExchange implements TunnelRequest, ActorExchange {
   readonly requestId = newId()
   readonly key = idKey(this.requestId)
+  readonly shortId: ArrayBuffer
+  readonly tunnelIndex = new TunnelIndex()
   readonly actorId: string
   #state: "awaiting" | "sent" | "responding" | "done" = "awaiting"
   readonly #host: TunnelHost
@@ -35,6 +38,7 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
     path: string,
   ) {
     this.#host = host
+    this.shortId = host.mintShortId()
     this.#actor = actor
     this.actorId = actor.id
     this.#req = req
@@ -47,7 +51,7 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
       pending: () => res.writableLength,
       onStuck: (why) => this.#tooSlow(why),
     })
-    host.requests.set(this.key, this)
+    host.requests.add(this)
     actor.exchanges.add(this)
     res.on("close", () => {
       if (this.#state === "done") return
@@ -67,7 +71,7 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
     }
     if (this.#state !== "awaiting") return
     this.#connection = connection
-    connection.requests.set(this.key, this)
+    connection.requests.add(this)
     this.#state = "sent"
     this.#responseTimer = setTimeout(
       () => this.#abandon(504, "the actor did not respond in time"),
@@ -225,7 +229,7 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
 
   #tellRunner(kind: latest.ToClientTunnelMessageKind): void {
     if (this.#connection !== null && this.#state !== "done") {
-      this.#connection.sendTunnel(this.requestId, kind)
+      this.#connection.sendTunnel(this, kind)
     }
   }
 
@@ -234,9 +238,8 @@ export class HttpExchange implements TunnelRequest, ActorExchange {
     this.#state = "done"
     clearTimeout(this.#responseTimer)
     this.#drain.close()
-    if (this.#connection?.requests.get(this.key) === this)
-      this.#connection.requests.delete(this.key)
-    this.#host.requests.delete(this.key)
+    this.#connection?.requests.remove(this)
+    this.#host.requests.remove(this)
     this.#actor.exchanges.delete(this)
     this.#emit(event, status)
   }

@@ -1,4 +1,4 @@
-import { isNewerIndex, nextIndex } from "@tunnelwire/protocol/pinned/v3"
+import { isNewerIndex, nextIndex } from "@tunnelwire/protocol"
 
 export interface OutboxEntry {
   readonly index: number

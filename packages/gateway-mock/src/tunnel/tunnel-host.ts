@@ -1,4 +1,5 @@
 import type { ResolvedOptions } from "../options.js"
+import type { RequestTable } from "../runners/request-table.js"
 import type { TunnelRequest } from "../runners/runner-connection.js"
 import type { Tap } from "../tap/tap.js"
 
@@ -7,7 +8,9 @@ export interface TunnelHost {
   readonly tap: Tap
   readonly options: ResolvedOptions
   /** Every live request by key, whichever runner serves it (or none, while it hibernates). */
-  readonly requests: Map<string, TunnelRequest>
+  readonly requests: RequestTable<TunnelRequest>
+  /** A second-family request id no live request has. */
+  mintShortId(): ArrayBuffer
 }
 
 /** Request headers as the protocol carries them: one string per name. */

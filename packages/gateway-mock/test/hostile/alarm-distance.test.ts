@@ -1,21 +1,24 @@
 // #14 item 9: an alarm set further ahead than setTimeout can wait (2^31-1 ms, 24.8 days) fires at
 // its time, not at once. Fake timers stand in for the months.
-import { LATEST_VERSION, type latest } from "@tunnelwire/protocol/pinned/v3"
+import { LATEST_VERSION } from "@tunnelwire/protocol"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { Actor, type ActorHost } from "../../src/actors/actor.js"
-import type { RunnerConnection } from "../../src/runners/runner-connection.js"
+import type { ActorStart, RunnerConnection } from "../../src/runners/runner-connection.js"
 import { Tap } from "../../src/tap/tap.js"
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
 /** An actor whose starts are recorded: an alarm that fires starts it. */
 function sleepingActor() {
-  const starts: latest.Command[] = []
-  const runner = { version: LATEST_VERSION, actorIds: new Set<string>() }
+  const starts: ActorStart[] = []
+  const runner = {
+    version: LATEST_VERSION,
+    actorIds: new Set<string>(),
+    startActor: (start: ActorStart) => starts.push(start),
+  }
   const host: ActorHost = {
     tap: new Tap(0),
     pickRunner: () => runner as unknown as RunnerConnection,
-    sendCommand: (_connection, command) => starts.push(command),
   }
   const actor = new Actor(
     crypto.randomUUID(),
@@ -50,7 +53,7 @@ describe("hostile timing: alarms far ahead", () => {
       expect(actor.state).toBe("stopped")
 
       await vi.advanceTimersByTimeAsync(1_000)
-      expect(starts.map((command) => command.tag)).toEqual(["CommandStartActor"])
+      expect(starts.map((start) => start.generation)).toEqual([1])
       expect(actor.state).toBe("starting")
     },
   )

@@ -149,6 +149,17 @@ export const RunnerConnectionClose = {
     reason: "runner.evicted",
     purpose: "a newer connection with the same runner key replaced this one: do not reconnect",
   },
+  eviction: {
+    code: CloseCode.normal,
+    reason: "ws.eviction",
+    purpose:
+      "v4+: a newer connection with the same runner key replaced this one, or the gateway ended the runner (Rivet's ToRunnerClose); Rivet's runners then shut down without reconnecting",
+  },
+  pingTimeout: {
+    code: CloseCode.internalError,
+    reason: "runner.ping_timeout",
+    purpose: "v4+: the runner answered no ToClientPing within the ping timeout",
+  },
 } as const satisfies Record<string, CloseRule>
 
 /** The reason the runner's own WebSocket to the gateway closes with on graceful shutdown. */

@@ -32,3 +32,11 @@ export {
   isNewerIndex,
   nextIndex,
 } from "./message-index.js"
+export {
+  evictionClose,
+  FIRST_TUNNEL_INDEX,
+  isSecondFamily,
+  KV_LIMITS,
+  SECOND_FAMILY_FROM,
+  SECOND_FAMILY_TIMING,
+} from "./runner-family.js"

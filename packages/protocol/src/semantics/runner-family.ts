@@ -1,0 +1,52 @@
+import { type CloseRule, RunnerConnectionClose } from "./close.js"
+
+// Rivet's engine treats v1–v3 and v4+ as two protocols ("mk1" and "mk2": `is_mk2(v) = v > 3`), each
+// with its own runner workflow, ping direction and bookkeeping. What a gateway does differently
+// per family is decided here, once.
+
+/** The first version of the second family (10-byte message ids, checkpoints, gateway pings). */
+export const SECOND_FAMILY_FROM = 4
+
+/** Whether `version` belongs to the second family (v4 and later). */
+export function isSecondFamily(version: number): boolean {
+  return version >= SECOND_FAMILY_FROM
+}
+
+/**
+ * Timing the engine uses with second-family runners (Rivet's config defaults): the gateway pings
+ * every `pingIntervalMs`, and a runner whose last pong is older than `pingTimeoutMs` is gone.
+ * First-family runners ping the gateway instead, which never pings them.
+ */
+export const SECOND_FAMILY_TIMING = {
+  pingIntervalMs: 3_000,
+  pingTimeoutMs: 15_000,
+  /** `ProtocolMetadata.actorStopThreshold` (v6+). */
+  actorStopThresholdMs: 30_000,
+  /** `ProtocolMetadata.serverlessDrainGracePeriod` (v6+), sent only to serverless runners. */
+  serverlessDrainGracePeriodMs: 10_000,
+} as const
+
+/**
+ * How a gateway tells a runner to go away and not come back: first-family runners know
+ * `runner.evicted`; Rivet's second-family runners shut down without reconnecting only on a
+ * `ws.eviction` reason and reconnect after anything else.
+ */
+export function evictionClose(version: number): CloseRule {
+  return isSecondFamily(version) ? RunnerConnectionClose.eviction : RunnerConnectionClose.evicted
+}
+
+/**
+ * The first gateway→runner message index of a second-family request: one counter per request
+ * covers every kind, so a WebSocket's open is 0 and its first message 1. A runner's first message
+ * for a hibernatable socket must therefore be `lastIndex + 1` with `lastIndex` starting at 0.
+ */
+export const FIRST_TUNNEL_INDEX = 0
+
+/** Actor KV limits of Rivet's engine (every version; v7 adds delete-range, bound the same way). */
+export const KV_LIMITS = {
+  maxKeyBytes: 2_048,
+  maxValueBytes: 128 * 1024,
+  maxKeysPerRequest: 128,
+  maxPutPayloadBytes: 976 * 1024,
+  listDefaultLimit: 16_384,
+} as const
