@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import {
+  type Capabilities,
   CloseCode,
   type CloseRule,
   capabilities,
@@ -12,6 +13,7 @@ import {
   ID_LENGTH,
   idKey,
   indexDistance,
+  isEvictionReason,
   isNewerIndex,
   keepsSocketWhileActorAway,
   newId,
@@ -55,39 +57,61 @@ describe("u16 message indexes", () => {
 })
 
 describe("capabilities, read off each version's schema", () => {
-  it("v1 has no index, no ack and no hibernation", () => {
-    expect(Object.values(capabilities(1)).every((value) => value === false)).toBe(true)
-  })
+  // One column per version, v1 … v7, written from the schema changes in the reference
+  // (README.md for v1–v3, v4-v7.md §2 for the rest), not from the code under test.
+  const table: Record<keyof Capabilities, readonly unknown[]> = {
+    messageIndex: [false, true, true, true, true, true, true],
+    webSocketMessageAck: [false, true, true, true, true, true, true],
+    canHibernate: [false, true, true, true, true, true, true],
+    closeHibernateFlag: [false, true, true, true, true, true, true],
+    restoreHibernatingOnStart: [false, false, true, true, true, true, true],
+    lastMsgIndexOnOpen: [false, true, false, false, false, false, false],
+    checkpoints: [false, false, false, true, true, true, true],
+    generationInCheckpoint: [false, false, false, false, true, true, true],
+    initLastIndexes: [true, true, true, false, false, false, false],
+    pingSender: ["runner", "runner", "runner", "gateway", "gateway", "gateway", "gateway"],
+    toClientClose: [true, true, true, false, false, false, false],
+    toRunnerClose: [false, false, false, true, true, true, true],
+    tunnelAck: [true, true, true, false, false, false, false],
+    requestIdLength: [16, 16, 16, 4, 4, 4, 4],
+    messageIdLength: [16, 16, 16, 10, 10, 10, 10],
+    gatewayIdInMessageId: [false, false, false, true, true, true, true],
+    hibernatingRequestIdPairs: [false, false, false, true, true, true, true],
+    kvDeleteRange: [false, false, false, false, false, false, true],
+    metadataStopThresholds: [false, false, false, false, false, true, true],
+    serverlessInitVersion: [false, false, false, true, true, true, true],
+  }
 
-  it("v2 adds indexes, acks, canHibernate, the close flag and lastMsgIndex", () => {
-    expect(capabilities(2)).toEqual({
-      messageIndex: true,
-      webSocketMessageAck: true,
-      canHibernate: true,
-      closeHibernateFlag: true,
-      restoreHibernatingOnStart: false,
-      lastMsgIndexOnOpen: true,
-    })
-  })
-
-  it("v3 restores hibernating requests on start and drops lastMsgIndex", () => {
-    expect(capabilities(3)).toEqual({
-      messageIndex: true,
-      webSocketMessageAck: true,
-      canHibernate: true,
-      closeHibernateFlag: true,
-      restoreHibernatingOnStart: true,
-      lastMsgIndexOnOpen: false,
-    })
-  })
-
-  it.each([4, 5, 6, 7])("v%i keeps every v3 capability, with the index in the message id", (v) => {
-    expect(capabilities(v)).toEqual(capabilities(3))
+  it.each([1, 2, 3, 4, 5, 6, 7])("v%i has exactly its column of the table", (version) => {
+    const expected = Object.fromEntries(
+      Object.entries(table).map(([name, column]) => [name, column[version - 1]]),
+    )
+    expect(capabilities(version)).toEqual(expected)
   })
 
   it("refuse an unknown version", () => {
     expect(() => capabilities(9)).toThrow(VersionError)
   })
+})
+
+describe("runner eviction per version", () => {
+  const { evicted, eviction: engineEviction } = RunnerConnectionClose
+
+  it.each([1, 2, 3])("v%i: the gateway's eviction reason, with or without a ray id", (version) => {
+    expect(isEvictionReason(version, evicted.reason)).toBe(true)
+    expect(isEvictionReason(version, withRayId(evicted.reason, "a1b2"))).toBe(true)
+    expect(isEvictionReason(version, withRayId(engineEviction.reason, "a1b2"))).toBe(false)
+  })
+
+  it.each([4, 5, 6, 7])(
+    "v%i: the engine's eviction reason, with or without a ray id",
+    (version) => {
+      expect(isEvictionReason(version, withRayId(engineEviction.reason, "a1b2"))).toBe(true)
+      expect(isEvictionReason(version, engineEviction.reason)).toBe(true)
+      expect(isEvictionReason(version, withRayId(GatewayClose.shutdown.reason, "a1b2"))).toBe(false)
+      expect(isEvictionReason(version, evicted.reason)).toBe(false)
+    },
+  )
 })
 
 describe("the gateway's hibernation rule", () => {

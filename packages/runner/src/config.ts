@@ -1,4 +1,4 @@
-import { LATEST_VERSION } from "@tunnelwire/protocol/pinned/v3"
+import { LATEST_VERSION } from "@tunnelwire/protocol"
 import type { BackoffOptions } from "./backoff.js"
 import { type Logger, silentLogger } from "./logger.js"
 import type { HibernatingSocket } from "./tunnel/hibernation.js"

@@ -1,4 +1,4 @@
-import type { latest } from "@tunnelwire/protocol/pinned/v3"
+import { capabilities, type v7 } from "@tunnelwire/protocol"
 import { toArrayBuffer } from "./tunnel/request.js"
 
 export class KvError extends Error {
@@ -8,6 +8,7 @@ export class KvError extends Error {
 export interface KvEntry {
   readonly key: Uint8Array
   readonly value: Uint8Array
+  /** `createTs` is the entry's last write time (v4+ name it `updateTs`; the same bytes). */
   readonly metadata: { readonly version: Uint8Array; readonly createTs: number }
 }
 
@@ -29,21 +30,25 @@ export interface ActorKv {
   listPrefix(prefix: Uint8Array, options?: KvListOptions): Promise<KvEntry[]>
   put(entries: ReadonlyArray<readonly [Uint8Array, Uint8Array]>): Promise<void>
   delete(keys: readonly Uint8Array[]): Promise<void>
+  /** Deletes every key in `[start, end)`; nothing when `start ≥ end`. Protocol v7+ only. */
+  deleteRange(start: Uint8Array, end: Uint8Array): Promise<void>
   /** Deletes every key of the actor. */
   drop(): Promise<void>
 }
 
 interface PendingRequest {
-  readonly message: latest.ToServerKvRequest
-  readonly resolve: (data: latest.KvResponseData) => void
+  readonly message: v7.ToServerKvRequest
+  readonly resolve: (data: v7.KvResponseData) => void
   readonly reject: (error: Error) => void
   readonly timer: NodeJS.Timeout
 }
 
 export interface KvClientOptions {
   readonly timeoutMs: number
+  /** The connection's protocol version, for the operations it lacks. */
+  readonly version: number
   /** Sends a request if connected; returns whether it did. */
-  readonly send: (request: latest.ToServerKvRequest) => boolean
+  readonly send: (request: v7.ToServerKvRequest) => boolean
 }
 
 const U32 = 0x1_0000_0000
@@ -62,8 +67,8 @@ export class KvClient {
   }
 
   forActor(actorId: string): ActorKv {
-    const request = (data: latest.KvRequestData) => this.#request(actorId, data)
-    const list = async (query: latest.KvListQuery, options: KvListOptions = {}) => {
+    const request = (data: v7.KvRequestData) => this.#request(actorId, data)
+    const list = async (query: v7.KvListQuery, options: KvListOptions = {}) => {
       const response = await request({
         tag: "KvListRequest",
         val: {
@@ -122,6 +127,16 @@ export class KvClient {
         })
         if (response.tag !== "KvDeleteResponse") throw unexpected(response)
       },
+      deleteRange: async (start, end) => {
+        if (!capabilities(this.#options.version).kvDeleteRange) {
+          throw new KvError(`protocol v${this.#options.version} has no KV delete-range (v7+)`)
+        }
+        const response = await request({
+          tag: "KvDeleteRangeRequest",
+          val: { start: toArrayBuffer(start), end: toArrayBuffer(end) },
+        })
+        if (response.tag !== "KvDeleteResponse") throw unexpected(response)
+      },
       drop: async () => {
         const response = await request({ tag: "KvDropRequest", val: null })
         if (response.tag !== "KvDropResponse") throw unexpected(response)
@@ -129,7 +144,7 @@ export class KvClient {
     }
   }
 
-  response(message: latest.ToClientKvResponse): void {
+  response(message: v7.ToClientKvResponse): void {
     const pending = this.#pending.get(message.requestId)
     if (pending === undefined) return
     this.#settle(message.requestId)
@@ -150,10 +165,10 @@ export class KvClient {
     }
   }
 
-  #request(actorId: string, data: latest.KvRequestData): Promise<latest.KvResponseData> {
+  #request(actorId: string, data: v7.KvRequestData): Promise<v7.KvResponseData> {
     const requestId = this.#nextId
     this.#nextId = (this.#nextId + 1) % U32
-    const message: latest.ToServerKvRequest = { actorId, requestId, data }
+    const message: v7.ToServerKvRequest = { actorId, requestId, data }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#settle(requestId)
@@ -172,7 +187,7 @@ export class KvClient {
   }
 }
 
-function entries(response: latest.KvListResponse): KvEntry[] {
+function entries(response: v7.KvListResponse): KvEntry[] {
   return response.keys.map((key, i) => {
     const metadata = response.metadata[i]
     return {
@@ -180,7 +195,7 @@ function entries(response: latest.KvListResponse): KvEntry[] {
       value: new Uint8Array(response.values[i] ?? new ArrayBuffer(0)),
       metadata: {
         version: new Uint8Array(metadata?.version ?? new ArrayBuffer(0)),
-        createTs: Number(metadata?.createTs ?? 0n),
+        createTs: Number(metadata?.updateTs ?? 0n),
       },
     }
   })
@@ -190,6 +205,6 @@ function hex(bytes: ArrayBuffer): string {
   return Buffer.from(bytes).toString("hex")
 }
 
-function unexpected(response: latest.KvResponseData): KvError {
+function unexpected(response: v7.KvResponseData): KvError {
   return new KvError(`unexpected KV response ${response.tag}`)
 }

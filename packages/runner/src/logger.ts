@@ -1,4 +1,4 @@
-import { type latest, stringify } from "@tunnelwire/protocol/pinned/v3"
+import { stringify } from "@tunnelwire/protocol"
 
 type LogMethod = (fields: object, message?: string) => void
 
@@ -26,12 +26,13 @@ export const silentLogger: Logger = {
   isLevelEnabled: () => false,
 }
 
-/** Logs one frame at debug level, printed by the protocol stringifier with secrets redacted. */
+/** Logs one frame (in `version`'s shape: v3's for v1–v3, v7's from v4) at debug level, printed by the protocol stringifier with secrets redacted. */
 export function logFrame(
   logger: Logger,
   direction: "in" | "out",
-  message: latest.ToServer | latest.ToClient,
+  message: unknown,
+  version: number,
 ): void {
   if (logger.isLevelEnabled !== undefined && !logger.isLevelEnabled("debug")) return
-  logger.debug({ direction, frame: stringify(message, { redact: true }) }, "frame")
+  logger.debug({ direction, frame: stringify(message, { version, redact: true }) }, "frame")
 }

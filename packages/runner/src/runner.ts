@@ -1,19 +1,21 @@
 import {
+  type Capabilities,
   CloseCode,
-  type latest,
+  isEvictionReason,
   RUNNER_SHUTDOWN_REASON,
-  RunnerConnectionClose,
   runnerConnectUrl,
   runnerSubprotocols,
-  withoutRayId,
-} from "@tunnelwire/protocol/pinned/v3"
+  type v7,
+} from "@tunnelwire/protocol"
+import type { latest } from "@tunnelwire/protocol/pinned/v3"
 import { ActorHost } from "./actors.js"
+import { CheckpointedEventLog } from "./checkpointed-events.js"
 import { type ResolvedConfig, type RunnerConfig, resolveConfig } from "./config.js"
 import { RunnerConnection } from "./connection.js"
 import { EventLog } from "./event-log.js"
-import { FrameCodec } from "./frames.js"
+import { FrameCodec, type Inbound, joinRequestId } from "./frames.js"
 import { type ActorKv, KvClient, KvError } from "./kv.js"
-import { type Logger, logFrame } from "./logger.js"
+import type { Logger } from "./logger.js"
 import { Tunnel } from "./tunnel/tunnel.js"
 
 type Phase = "idle" | "starting" | "running" | "stopping" | "stopped"
@@ -26,8 +28,12 @@ export class Runner {
   readonly #config: ResolvedConfig
   readonly #logger: Logger
   readonly #codec: FrameCodec
+  readonly #caps: Capabilities
   readonly #connection: RunnerConnection
+  /** v1–v3: one event index per runner. */
   readonly #events = new EventLog()
+  /** v4+: event indexes per actor generation. */
+  readonly #checkpointedEvents = new CheckpointedEventLog()
   readonly #kv: KvClient
   readonly #tunnel: Tunnel
   readonly #actors: ActorHost
@@ -35,7 +41,12 @@ export class Runner {
   /** The connection is open and the gateway answered `ToServerInit`. */
   #ready = false
   #runnerId: string | null = null
+  /** v1–v3: the last command processed. */
   #lastCommandIdx: bigint | null = null
+  /** v4+: each actor's last command processed, by generation. */
+  readonly #lastCommands = new Map<string, { generation: number; index: bigint }>()
+  /** v4+: what the gateway said in `ToClientInit` (thresholds in ms). */
+  #protocolMetadata: v7.ProtocolMetadata | null = null
   #timers: NodeJS.Timeout[] = []
   #started: Promise<void> | null = null
   #settleStart: { resolve: () => void; reject: (error: Error) => void } | null = null
@@ -45,7 +56,8 @@ export class Runner {
     this.#config = resolveConfig(config)
     const { logger, handlers } = this.#config
     this.#logger = logger
-    this.#codec = new FrameCodec(this.#config.protocolVersion)
+    this.#codec = new FrameCodec(this.#config.protocolVersion, logger)
+    this.#caps = this.#codec.caps
     this.#connection = new RunnerConnection({
       url: runnerConnectUrl(this.#config.endpoint, {
         protocolVersion: this.#config.protocolVersion,
@@ -65,7 +77,8 @@ export class Runner {
     })
     this.#kv = new KvClient({
       timeoutMs: this.#config.kvTimeoutMs,
-      send: (request) => this.#sendControl({ tag: "ToServerKvRequest", val: request }),
+      version: this.#config.protocolVersion,
+      send: (request) => this.#sendKv(request),
     })
     this.#tunnel = new Tunnel({
       codec: this.#codec,
@@ -100,6 +113,11 @@ export class Runner {
 
   get protocolVersion(): number {
     return this.#config.protocolVersion
+  }
+
+  /** v4+: the gateway's thresholds from `ToClientInit`, once connected; `null` before and on v1–v3. */
+  get protocolMetadata(): v7.ProtocolMetadata | null {
+    return this.#protocolMetadata
   }
 
   /** Connects; resolves once the gateway accepted the runner (`ToClientInit`). */
@@ -190,31 +208,36 @@ export class Runner {
               { metadata: JSON.stringify(value) },
             ]),
           )
-    this.#write({
-      tag: "ToServerInit",
-      val: {
-        name: runnerName,
-        version,
-        totalSlots,
-        lastCommandIdx: this.#lastCommandIdx,
-        prepopulateActorNames: names,
-        metadata: metadata === undefined ? null : JSON.stringify(metadata),
-      },
-    })
+    const init = {
+      name: runnerName,
+      version,
+      totalSlots,
+      prepopulateActorNames: names,
+      metadata: metadata === undefined ? null : JSON.stringify(metadata),
+    }
+    if (this.#caps.initLastIndexes) {
+      this.#write({ tag: "ToServerInit", val: { ...init, lastCommandIdx: this.#lastCommandIdx } })
+    } else this.#writeCheckpointed({ tag: "ToServerInit", val: init })
   }
 
   #receive(bytes: Uint8Array): void {
-    let message: latest.ToClient
+    let inbound: Inbound
     try {
-      message = this.#codec.decode(bytes)
+      inbound = this.#codec.decode(bytes)
     } catch (error) {
       this.#logger.warn({ err: String(error), bytes: bytes.length }, "undecodable frame ignored")
       return
     }
-    logFrame(this.#logger, "in", message)
+    if (inbound.checkpoints) this.#receiveCheckpointed(inbound.message)
+    else this.#receiveIndexed(inbound.message)
+  }
+
+  /** v1–v3. */
+  #receiveIndexed(message: latest.ToClient): void {
     switch (message.tag) {
       case "ToClientInit":
-        this.#accepted(message.val)
+        this.#events.acknowledge(message.val.lastEventIdx)
+        this.#accepted(message.val.runnerId)
         break
       case "ToClientClose":
         this.#logger.info({}, "the gateway asked the runner to stop")
@@ -227,7 +250,7 @@ export class Runner {
         this.#events.acknowledge(message.val.lastEventIdx)
         break
       case "ToClientKvResponse":
-        this.#kv.response(message.val)
+        this.#kv.response(withUpdateTs(message.val))
         break
       case "ToClientTunnelMessage":
         this.#tunnel.handle(message.val)
@@ -235,21 +258,61 @@ export class Runner {
     }
   }
 
-  #accepted(init: latest.ToClientInit): void {
-    this.#runnerId = init.runnerId
+  /** v4+. */
+  #receiveCheckpointed(message: v7.ToClient): void {
+    switch (message.tag) {
+      case "ToClientInit":
+        this.#protocolMetadata = message.val.metadata
+        this.#accepted(message.val.runnerId)
+        break
+      case "ToClientPing":
+        // Answered at once with the same timestamp: the gateway measures the round trip.
+        this.#writeCheckpointed({ tag: "ToServerPong", val: { ts: message.val.ts } })
+        break
+      case "ToClientCommands":
+        this.#checkpointedCommands(message.val)
+        break
+      case "ToClientAckEvents":
+        for (const { actorId, generation, index } of message.val.lastEventCheckpoints) {
+          this.#checkpointedEvents.acknowledge({
+            actorId,
+            generation: this.#caps.generationInCheckpoint ? generation : null,
+            index,
+          })
+        }
+        break
+      case "ToClientKvResponse":
+        this.#kv.response(message.val)
+        break
+      case "ToClientTunnelMessage":
+        this.#tunnel.handle(this.#codec.tunnelIn(message.val))
+        break
+    }
+  }
+
+  #accepted(runnerId: string): void {
+    this.#runnerId = runnerId
     this.#ready = true
     this.#connection.established()
-    this.#events.acknowledge(init.lastEventIdx)
     // Socket-level messages first, so a close the actor sent is seen before its state change.
     this.#tunnel.connected()
-    const events = this.#events.unacknowledged
-    if (events.length > 0) this.#write({ tag: "ToServerEvents", val: [...events] })
+    this.#resendEvents()
     this.#kv.resend()
     this.#startTimers()
     if (this.#phase === "starting") this.#phase = "running"
     this.#settleStart?.resolve()
     this.#settleStart = null
-    this.#logger.info({ runnerId: init.runnerId }, "runner accepted by the gateway")
+    this.#logger.info({ runnerId }, "runner accepted by the gateway")
+  }
+
+  #resendEvents(): void {
+    if (this.#caps.checkpoints) {
+      const events = this.#checkpointedEvents.unacknowledged
+      if (events.length > 0) this.#writeCheckpointed({ tag: "ToServerEvents", val: [...events] })
+      return
+    }
+    const events = this.#events.unacknowledged
+    if (events.length > 0) this.#write({ tag: "ToServerEvents", val: [...events] })
   }
 
   #commands(commands: latest.ToClientCommands): void {
@@ -268,11 +331,47 @@ export class Runner {
     }
   }
 
+  /**
+   * v4+: commands are numbered per actor generation; the gateway replays the unacknowledged ones
+   * after every reconnect, so each is processed once, by (actor, generation, index).
+   */
+  #checkpointedCommands(commands: v7.ToClientCommands): void {
+    const acknowledged = new Map<string, v7.ActorCheckpoint>()
+    for (const { checkpoint, inner } of commands) {
+      const { actorId, generation, index } = checkpoint
+      const last = this.#lastCommands.get(actorId)
+      if (last !== undefined && last.generation === generation && index <= last.index) continue
+      this.#lastCommands.set(actorId, { generation, index })
+      acknowledged.set(actorId, checkpoint)
+      this.#actors.command(
+        inner.tag === "CommandStartActor"
+          ? {
+              tag: "CommandStartActor",
+              val: {
+                actorId,
+                generation,
+                config: inner.val.config,
+                hibernatingRequestIds: inner.val.hibernatingRequests.map((request) =>
+                  joinRequestId(request.gatewayId, request.requestId),
+                ),
+              },
+            }
+          : { tag: "CommandStopActor", val: { actorId, generation } },
+      )
+    }
+    if (acknowledged.size === 0) return
+    // A v4 checkpoint names no generation (it travels in the command there).
+    const lastCommandCheckpoints = [...acknowledged.values()].map((checkpoint) =>
+      this.#caps.generationInCheckpoint ? checkpoint : { ...checkpoint, generation: 0 },
+    )
+    this.#sendControlCheckpointed({ tag: "ToServerAckCommands", val: { lastCommandCheckpoints } })
+  }
+
   #lost(code: number, reason: string): void {
     this.#ready = false
     this.#stopTimers()
     this.#tunnel.disconnected()
-    if (withoutRayId(reason) === RunnerConnectionClose.evicted.reason) {
+    if (isEvictionReason(this.#config.protocolVersion, reason)) {
       this.#logger.error({ code, reason }, "evicted by a newer runner with the same key")
       this.#connection.stopReconnecting()
       void this.shutdown()
@@ -280,8 +379,23 @@ export class Runner {
   }
 
   #emit(event: latest.Event): void {
+    if (this.#caps.checkpoints) {
+      const wrapper = this.#checkpointedEvents.append(event)
+      this.#sendControlCheckpointed({ tag: "ToServerEvents", val: [wrapper] })
+      return
+    }
     const wrapper = this.#events.append(event)
     this.#sendControl({ tag: "ToServerEvents", val: [wrapper] })
+  }
+
+  #sendKv(request: v7.ToServerKvRequest): boolean {
+    if (this.#caps.checkpoints) {
+      return this.#sendControlCheckpointed({ tag: "ToServerKvRequest", val: request })
+    }
+    const { data } = request
+    // KvClient refuses delete-range on the versions without it before anything is sent.
+    if (data.tag === "KvDeleteRangeRequest") throw new Error("KvDeleteRangeRequest needs v7")
+    return this.#sendControl({ tag: "ToServerKvRequest", val: { ...request, data } })
   }
 
   /** Sends a message once the gateway accepted this connection; returns whether it did. */
@@ -290,24 +404,54 @@ export class Runner {
   }
 
   #write(message: latest.ToServer): boolean {
-    logFrame(this.#logger, "out", message)
     return this.#connection.send(this.#codec.encode(message))
+  }
+
+  #sendControlCheckpointed(message: v7.ToServer): boolean {
+    return this.#ready && this.#writeCheckpointed(message)
+  }
+
+  #writeCheckpointed(message: v7.ToServer): boolean {
+    return this.#connection.send(this.#codec.encodeCheckpointed(message))
   }
 
   #startTimers(): void {
     this.#stopTimers()
-    const ping = setInterval(() => {
-      this.#sendControl({ tag: "ToServerPing", val: { ts: BigInt(Date.now()) } })
-    }, this.#config.pingIntervalMs)
-    const sweep = setInterval(
-      () => this.#tunnel.sweep(),
-      Math.max(10, Math.floor(this.#config.ackTimeoutMs / 4)),
-    )
-    this.#timers = [ping, sweep]
+    if (this.#caps.tunnelAck) {
+      const sweep = setInterval(
+        () => this.#tunnel.sweep(),
+        Math.max(10, Math.floor(this.#config.ackTimeoutMs / 4)),
+      )
+      this.#timers.push(sweep)
+    }
+    // From v4 the gateway pings and the runner answers (`#receiveCheckpointed`).
+    if (this.#caps.pingSender === "runner") {
+      const ping = setInterval(() => {
+        this.#sendControl({ tag: "ToServerPing", val: { ts: BigInt(Date.now()) } })
+      }, this.#config.pingIntervalMs)
+      this.#timers.push(ping)
+    }
   }
 
   #stopTimers(): void {
     for (const timer of this.#timers) clearInterval(timer)
     this.#timers = []
+  }
+}
+
+/** v1–v3 KV metadata says `createTs` for what v4+ call `updateTs` (the same bytes). */
+function withUpdateTs(response: latest.ToClientKvResponse): v7.ToClientKvResponse {
+  const { data } = response
+  const metadata = (list: readonly latest.KvMetadata[]) =>
+    list.map(({ version, createTs }) => ({ version, updateTs: createTs }))
+  switch (data.tag) {
+    case "KvGetResponse":
+    case "KvListResponse":
+      return {
+        ...response,
+        data: { tag: data.tag, val: { ...data.val, metadata: metadata(data.val.metadata) } },
+      } as v7.ToClientKvResponse
+    default:
+      return { ...response, data }
   }
 }

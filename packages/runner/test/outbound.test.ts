@@ -8,7 +8,10 @@ function queue(options: { maxBufferedBytes?: number; ackTimeoutMs?: number } = {
   const outbound = new OutboundTunnel({
     maxBufferedBytes: options.maxBufferedBytes ?? 100,
     ackTimeoutMs: options.ackTimeoutMs ?? 10,
-    transmit: (frame) => wire.push(new TextDecoder().decode(frame)),
+    transmit: (frame) => {
+      wire.push(new TextDecoder().decode(frame))
+      return true
+    },
     onAckTimeout: (request) => timedOut.push(request),
     now: () => now,
   })

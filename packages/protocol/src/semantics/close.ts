@@ -1,5 +1,6 @@
 // Every WebSocket close the runner tunnel protocol uses, as data: one place defines each code and
 // reason string, and the runner, the gateway mock and the inspector import them from here.
+import { capabilities } from "./capabilities.js"
 
 /** WebSocket close codes in use (RFC 6455 §7.4.1). */
 export const CloseCode = {
@@ -161,6 +162,18 @@ export const RunnerConnectionClose = {
     purpose: "v4+: the runner answered no ToClientPing within the ping timeout",
   },
 } as const satisfies Record<string, CloseRule>
+
+/**
+ * Whether a runner connection closed with `reason` (ray id or not) was evicted and must not
+ * reconnect: v1–v3 gateways say `runner.evicted` (they also have `ToClientClose`), v4+ engines
+ * `ws.eviction#ray` (`v4-v7.md` §8).
+ */
+export function isEvictionReason(version: number, reason: string): boolean {
+  const rule = capabilities(version).toClientClose
+    ? RunnerConnectionClose.evicted
+    : RunnerConnectionClose.eviction
+  return withoutRayId(reason) === rule.reason
+}
 
 /** The reason the runner's own WebSocket to the gateway closes with on graceful shutdown. */
 export const RUNNER_SHUTDOWN_REASON = "pegboard.runner_shutdown"

@@ -1,4 +1,4 @@
-export { type Capabilities, capabilities } from "./capabilities.js"
+export { type Capabilities, capabilities, type PingSender } from "./capabilities.js"
 export {
   CloseCode,
   type CloseCodeValue,
@@ -6,6 +6,7 @@ export {
   clientCloseFor,
   closeFrameProblem,
   GatewayClose,
+  isEvictionReason,
   MAX_CLOSE_REASON_BYTES,
   RUNNER_SHUTDOWN_REASON,
   RunnerClose,

@@ -25,8 +25,13 @@ export interface OutboundTunnelOptions {
   /** Payload bytes held unacknowledged (sent or waiting for a connection) before new data is refused. */
   readonly maxBufferedBytes: number
   readonly ackTimeoutMs: number
-  /** Puts a frame on the wire; only called while connected. */
-  readonly transmit: (frame: Uint8Array) => void
+  /** Puts a frame on the wire; only called while connected. Returns whether it did. */
+  readonly transmit: (frame: Uint8Array) => boolean
+  /**
+   * v4+ has no `TunnelAck`: a message counts as delivered once it is on the wire, so only what
+   * waits for a connection is held (and sent when it comes back).
+   */
+  readonly deliveredOnSend?: boolean
   /** A request's oldest message went unacknowledged for `ackTimeoutMs` without progress. */
   readonly onAckTimeout: (requestKey: string) => void
   readonly now?: () => number
@@ -80,7 +85,7 @@ export class OutboundTunnel {
     }
     queue.messages.set(messageKey, entry)
     this.#adjust(requestKey, payloadBytes)
-    if (this.#connected) this.#transmit(entry)
+    if (this.#connected) this.#transmit(messageKey, entry)
     return true
   }
 
@@ -124,7 +129,7 @@ export class OutboundTunnel {
   /** The connection is ready: everything unacknowledged goes out again, oldest first. */
   connected(): void {
     this.#connected = true
-    for (const entry of this.#pending.values()) this.#transmit(entry)
+    for (const [messageKey, entry] of [...this.#pending]) this.#transmit(messageKey, entry)
   }
 
   disconnected(): void {
@@ -153,9 +158,10 @@ export class OutboundTunnel {
     this.#pending.clear()
   }
 
-  #transmit(entry: Unacknowledged): void {
+  #transmit(messageKey: string, entry: Unacknowledged): void {
     entry.sentAt = this.#now()
-    this.#options.transmit(entry.frame)
+    const sent = this.#options.transmit(entry.frame)
+    if (sent && this.#options.deliveredOnSend === true) this.acknowledge(messageKey)
   }
 
   #adjust(requestKey: string, delta: number): void {

@@ -8,7 +8,7 @@ import {
 } from "@tunnelwire/protocol/pinned/v3"
 import type { RunnerHandlers } from "../config.js"
 import type { FrameCodec } from "../frames.js"
-import { type Logger, logFrame } from "../logger.js"
+import type { Logger } from "../logger.js"
 import { type HibernatingSocket, planRestore } from "./hibernation.js"
 import { HttpExchange } from "./http-exchange.js"
 import { OutboundTunnel } from "./outbound.js"
@@ -73,13 +73,20 @@ export class Tunnel {
     this.#outbound = new OutboundTunnel({
       maxBufferedBytes: options.maxBufferedBytes,
       ackTimeoutMs: options.ackTimeoutMs,
-      transmit: (frame) => void options.transmit(frame),
+      transmit: (frame) => options.transmit(frame),
+      deliveredOnSend: !options.codec.caps.tunnelAck,
       onAckTimeout: (requestKey) => this.#ackTimedOut(requestKey),
     })
   }
 
   handle(message: latest.ToClientTunnelMessage): void {
     const { requestId, messageId, messageKind } = message
+    // v4+ acknowledges nothing but hibernatable messages, and resends only those (the sockets
+    // drop them by index), so there is nothing to answer and no message id to remember.
+    if (!this.#options.codec.caps.tunnelAck) {
+      this.#dispatch(requestId, messageKind)
+      return
+    }
     const messageKey = idKey(messageId)
     if (messageKind.tag === "TunnelAck") {
       this.#outbound.acknowledge(messageKey)
@@ -103,7 +110,7 @@ export class Tunnel {
     this.#outbound.sweep()
   }
 
-  /** v3: messages for these hibernating requests wait until the actor restored them. */
+  /** v3+: messages for these hibernating requests wait until the actor restored them. */
   expectRestore(actorId: string, requestIds: readonly ArrayBuffer[]): void {
     for (const requestId of requestIds) this.#waiting.set(idKey(requestId), actorId)
   }
@@ -254,7 +261,10 @@ export class Tunnel {
       drained: (bytes) => this.#outbound.drained(key, bytes),
       fetch: fetch === undefined ? undefined : (request) => fetch(start.actorId, request),
       logger,
-      ended: () => this.#exchanges.delete(key),
+      ended: () => {
+        this.#exchanges.delete(key)
+        this.#options.codec.forgetRequest(requestId)
+      },
     })
     this.#exchanges.set(key, { actorId: start.actorId, value: exchange })
     exchange.run(start).catch((error: unknown) => {
@@ -349,11 +359,6 @@ export class Tunnel {
         sendOpen: (canHibernate, lastDeliveredIndex) => {
           const ids = { requestId, messageId: this.#newMessageId() }
           const frame = codec.encodeWebSocketOpen(ids, canHibernate, lastDeliveredIndex)
-          const kind = { tag: "ToServerWebSocketOpen", val: { canHibernate } } as const
-          logFrame(logger, "out", {
-            tag: "ToServerTunnelMessage",
-            val: { ...ids, messageKind: kind },
-          })
           this.#outbound.enqueue(key, idKey(ids.messageId), frame, 0)
         },
         bufferedAmount: () => this.#outbound.bufferedBytes(key),
@@ -365,7 +370,9 @@ export class Tunnel {
         delete:
           deleteHibernating === undefined ? undefined : async () => deleteHibernating(actorId, key),
         ended: () => {
-          if (this.#sessions.get(key)?.value === session) this.#sessions.delete(key)
+          if (this.#sessions.get(key)?.value !== session) return
+          this.#sessions.delete(key)
+          this.#options.codec.forgetRequest(requestId)
         },
       },
     )
@@ -417,7 +424,6 @@ export class Tunnel {
       tag: "ToServerTunnelMessage",
       val: { requestId, messageId, messageKind },
     }
-    logFrame(this.#options.logger, "out", message)
     const frame = this.#options.codec.encode(message)
     return this.#outbound.enqueue(idKey(requestId), idKey(messageId), frame, payloadBytes)
   }
@@ -427,7 +433,6 @@ export class Tunnel {
       tag: "ToServerTunnelMessage",
       val: { requestId, messageId, messageKind: { tag: "TunnelAck", val: null } },
     }
-    logFrame(this.#options.logger, "out", message)
     this.#options.reply(this.#options.codec.encode(message))
   }
 }
