@@ -3,6 +3,7 @@
 // there when it stops.
 import { type ChildProcess, fork } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import type { MemoryAnswer } from "./probe.js"
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -44,9 +45,9 @@ export class BenchProcess {
     return this.#ask<{ cpuMicros: number }>("cpu").then((answer) => answer.cpuMicros)
   }
 
-  /** Resident set size after full collections, in bytes. */
-  rssBytes(): Promise<number> {
-    return this.#ask<{ rssBytes: number }>("rss").then((answer) => answer.rssBytes)
+  /** Resident set size and heap in use after full collections, in bytes. */
+  memory(): Promise<MemoryAnswer> {
+    return this.#ask<MemoryAnswer>("rss")
   }
 
   /** Asks the process to stop; kills it if it has not exited within 5 s. */

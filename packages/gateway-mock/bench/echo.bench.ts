@@ -9,6 +9,7 @@ import type { WebSocket } from "ws"
 import { AdminClient } from "./admin-client.js"
 import { BenchProcess } from "./bench-process.js"
 import { echoOnce, openSockets, runEchoLoad } from "./echo-clients.js"
+import { type MemoryFigures, measureMemory } from "./memory.js"
 import { fmt, fmtSpread, median, percentile, type Spread, spread } from "./stats.js"
 
 const CHECK = process.argv.includes("--check")
@@ -98,58 +99,6 @@ const totalCpu = (figures: TaskFigures) =>
 function rotate<T>(items: readonly T[], by: number): T[] {
   const shift = by % items.length
   return [...items.slice(shift), ...items.slice(0, shift)]
-}
-
-interface MemoryFigures {
-  readonly plainPerSocket: number
-  readonly gatewayPerSocket: number
-  readonly runnerPerSocket: number
-  readonly hibernating: number
-}
-
-/** RSS per idle open socket of a fresh plain `ws` server, and per hibernating socket of a fresh gateway + runner. */
-async function measureMemory(round: number): Promise<MemoryFigures> {
-  const payload = Buffer.alloc(64, 0x6d)
-  const [plain, { url }] = await BenchProcess.start<{ url: string }>(
-    `plain-${round}`,
-    "./echo-server-process.ts",
-  )
-  const plainBaseline = await plain.rssBytes()
-  const idle = await openSockets(url, HIBERNATING)
-  await echoOnce(idle, payload)
-  const plainLoaded = await plain.rssBytes()
-  for (const ws of idle) ws.terminate()
-  await plain.stop()
-
-  const [gateway, started] = await BenchProcess.start<{ url: string }>(
-    `crowd-gateway-${round}`,
-    "./gateway-process.ts",
-  )
-  const admin = new AdminClient(started.url)
-  const [runner] = await BenchProcess.start(`crowd-runner-${round}`, "./runner-process.ts", [
-    started.url,
-    "bench-crowd",
-    "hibernate",
-  ])
-  const actorId = await admin.createActor("crowd", "bench-crowd")
-  await admin.wake(actorId)
-  await admin.until(actorId, (actor) => actor.state === "running")
-  const baseline = [await gateway.rssBytes(), await runner.rssBytes()]
-  const crowd = await openSockets(admin.socketUrl(actorId, "/crowd"), HIBERNATING)
-  await echoOnce(crowd, payload)
-  await admin.sleep(actorId)
-  await admin.until(actorId, (actor) => actor.state === "stopped")
-  const { hibernatingSockets } = await admin.actor(actorId)
-  const loaded = [await gateway.rssBytes(), await runner.rssBytes()]
-  for (const ws of crowd) ws.terminate()
-  await runner.stop()
-  await gateway.stop()
-  return {
-    plainPerSocket: (plainLoaded - plainBaseline) / HIBERNATING,
-    gatewayPerSocket: (loaded[0]! - baseline[0]!) / hibernatingSockets,
-    runnerPerSocket: (loaded[1]! - baseline[1]!) / hibernatingSockets,
-    hibernating: hibernatingSockets,
-  }
 }
 
 /** Sleeps the actor, then times one message until its echo: the wake of a hibernated socket. */
@@ -266,7 +215,8 @@ async function main(): Promise<number> {
     sockets.tunnel = []
 
     const memory: MemoryFigures[] = []
-    for (let round = 0; round < MEMORY_ROUNDS; round++) memory.push(await measureMemory(round))
+    for (let round = 0; round < MEMORY_ROUNDS; round++)
+      memory.push(await measureMemory(round, HIBERNATING))
 
     return report({ versions, loadAtStart, load, scale, wakes, wakeMedians, memory })
   } finally {
@@ -390,20 +340,21 @@ function report(figures: Figures): number {
   ])
   out()
 
-  const kib = (bytes: number) => bytes / 1024
   const memory = figures.memory
-  const plain = spread(memory.map((m) => kib(m.plainPerSocket)))
-  const both = spread(memory.map((m) => kib(m.gatewayPerSocket + m.runnerPerSocket)))
-  const rssRatio = spread(
-    memory.map((m) => (m.gatewayPerSocket + m.runnerPerSocket) / m.plainPerSocket),
+  const kib = (pick: (m: MemoryFigures) => number) =>
+    fmtSpread(spread(memory.map((m) => pick(m) / 1024)), 2)
+  const rssRatio = spread(memory.map((m) => (m.gateway.rss + m.runner.rss) / m.plain.rss))
+  out(
+    `memory at ${fmt(HIBERNATING)} sockets, KiB per socket: RSS after full collections minus the same processes' baseline (V8 heap in use beside it), ${memory.length} round(s), fresh processes each`,
   )
   out(
-    `memory at ${fmt(HIBERNATING)} sockets (RSS after full collections minus the same processes' baseline), ${memory.length} round(s), fresh processes each`,
+    `  plain ws server, idle open sockets:      ${kib((m) => m.plain.rss)} (heap ${kib((m) => m.plain.heap)})`,
   )
-  out(`  plain ws server, idle open sockets:      ${fmtSpread(plain, 2)} KiB per socket`)
   out(
-    `  gateway + runner, hibernating sockets:  ${fmtSpread(both, 2)} KiB per socket (gateway ${fmtSpread(spread(memory.map((m) => kib(m.gatewayPerSocket))), 2)} + runner ${fmtSpread(spread(memory.map((m) => kib(m.runnerPerSocket))), 2)}; ${memory.map((m) => m.hibernating).join(", ")} hibernating)`,
+    `  gateway + runner, hibernating sockets:  ${kib((m) => m.gateway.rss + m.runner.rss)} (heap ${kib((m) => m.gateway.heap + m.runner.heap)}); ${memory.map((m) => m.hibernating).join(", ")} hibernating`,
   )
+  out(`    gateway ${kib((m) => m.gateway.rss)} (heap ${kib((m) => m.gateway.heap)})`)
+  out(`    runner  ${kib((m) => m.runner.rss)} (heap ${kib((m) => m.runner.heap)})`)
   out(`  ratio ${fmtSpread(rssRatio, 2)}×`)
   targets.push([
     `RSS per hibernating socket ${fmt(rssRatio.median, 2)}× a plain ws idle socket (target ≤ ${TARGETS.rssRatio}×)`,

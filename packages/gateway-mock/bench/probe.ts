@@ -2,7 +2,13 @@
 // (its own `process.cpuUsage()`, every thread included) and its RSS after full collections
 // (run with --expose-gc). "stop" runs `stop` and exits (which writes a --cpu-prof profile).
 export type ProbeQuestion = "cpu" | "rss" | "stop"
-export type ProbeAnswer = { readonly cpuMicros: number } | { readonly rssBytes: number }
+export type ProbeAnswer = { readonly cpuMicros: number } | MemoryAnswer
+
+export interface MemoryAnswer {
+  readonly rssBytes: number
+  /** V8 heap in use: what the process's objects hold, beside the RSS the OS counts. */
+  readonly heapBytes: number
+}
 
 const STOP_WAIT_MS = 3_000
 
@@ -15,7 +21,8 @@ export function answerProbes(stop: () => Promise<void>): void {
       for (let i = 0; i < 3; i++) globalThis.gc?.()
       await new Promise((resolve) => setTimeout(resolve, 50))
       globalThis.gc?.()
-      process.send?.({ rssBytes: process.memoryUsage.rss() })
+      const { rss, heapUsed } = process.memoryUsage()
+      process.send?.({ rssBytes: rss, heapBytes: heapUsed } satisfies MemoryAnswer)
     } else if (message === "stop") {
       // Bounded, so the process still exits (and writes its profile) if the peer went first.
       await Promise.race([stop(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))])
