@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { evictionClose, type latest } from "@tunnelwire/protocol"
+import { evictionClose, isSecondFamily, type latest } from "@tunnelwire/protocol"
 import type { Actor, ActorHost } from "./actors/actor.js"
 import { ActorRegistry } from "./actors/actor-registry.js"
 import type { ResolvedOptions } from "./options.js"
@@ -12,6 +12,12 @@ import type {
 import { RunnerPool, type RunnerRecord } from "./runners/runner-pool.js"
 import { Tap } from "./tap/tap.js"
 import type { TunnelHost } from "./tunnel/tunnel-host.js"
+
+interface LostRunner {
+  readonly connection: RunnerConnection
+  readonly timer: NodeJS.Timeout
+  expire(): void
+}
 
 /**
  * The gateway's state and the protocol logic between runners and actors: what each decoded
@@ -27,6 +33,8 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
   readonly actors: ActorRegistry
   readonly #shortIds = new ShortIds()
   readonly #connections = new Set<RunnerConnection>()
+  /** v4+ runners gone without a goodbye, by pool key, while their actors wait for them. */
+  readonly #lost = new Map<string, LostRunner>()
   readonly #gcTimer: NodeJS.Timeout
   #stopping = false
 
@@ -55,11 +63,18 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
 
   runnerInit(connection: RunnerConnection, init: { name: string; totalSlots: number }): void {
     connection.markReady(init)
-    connection.greet()
-    this.#runnerEvent(connection, "connected")
-    this.runners
-      .add(connection)
-      ?.close(evictionClose(connection.version), `replaced by runner ${connection.runnerId}`)
+    if (!isSecondFamily(connection.version)) {
+      connection.greet()
+      this.#runnerEvent(connection, "connected")
+      this.#evictOlder(connection)
+    } else {
+      // An older connection of this runner is lost first, so its actors come back with it.
+      this.#evictOlder(connection)
+      const adopted = this.#adoptLost(connection)
+      connection.greet()
+      this.#runnerEvent(connection, "connected")
+      for (const actor of adopted) actor.resumed(connection)
+    }
     for (const actor of this.actors.all()) actor.runnerAvailable()
   }
 
@@ -124,11 +139,16 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
     for (const actorId of [...connection.actorIds]) this.actors.get(actorId)?.drain()
   }
 
-  runnerClosed(connection: RunnerConnection): void {
+  runnerClosed(connection: RunnerConnection, draining: boolean): void {
     this.#connections.delete(connection)
     this.runners.remove(connection)
     if (connection.name !== null) this.#runnerEvent(connection, "disconnected")
-    for (const actorId of [...connection.actorIds]) this.actors.get(actorId)?.runnerGone(connection)
+    const actorIds = [...connection.actorIds]
+    if (isSecondFamily(connection.version) && !draining && !this.#stopping && actorIds.length > 0) {
+      this.#keepLost(connection, actorIds)
+      return
+    }
+    for (const actorId of actorIds) this.actors.get(actorId)?.runnerGone(connection)
   }
 
   pickRunner(actor: Actor): RunnerConnection | null {
@@ -151,7 +171,46 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
   dispose(): void {
     this.#stopping = true
     clearInterval(this.#gcTimer)
+    for (const lost of this.#lost.values()) clearTimeout(lost.timer)
     for (const actor of this.actors.all()) actor.dispose()
+  }
+
+  #evictOlder(connection: RunnerConnection): void {
+    this.runners
+      .add(connection)
+      ?.close(evictionClose(connection.version), `replaced by runner ${connection.runnerId}`)
+  }
+
+  /**
+   * Rivet's engine keeps a v4+ runner's actors for the runner lost threshold after its connection
+   * ends, and the runner keeps them as long (it force-stops them when its own timer fires). A
+   * reconnect within it gets the same runner id, the actors back, and every unacknowledged command
+   * replayed; otherwise the actors are gone as with any other runner.
+   */
+  #keepLost(connection: RunnerConnection, actorIds: string[]): void {
+    this.#lost.get(connection.poolKey)?.expire()
+    const expire = () => {
+      clearTimeout(timer)
+      if (this.#lost.get(connection.poolKey) === lost) this.#lost.delete(connection.poolKey)
+      for (const actorId of [...connection.actorIds])
+        this.actors.get(actorId)?.runnerGone(connection)
+    }
+    const timer = setTimeout(expire, this.options.runnerLostThresholdMs)
+    const lost: LostRunner = { connection, timer, expire }
+    this.#lost.set(connection.poolKey, lost)
+    for (const actorId of actorIds) this.actors.get(actorId)?.runnerLost(connection)
+  }
+
+  #adoptLost(connection: RunnerConnection): Actor[] {
+    const lost = this.#lost.get(connection.poolKey)
+    if (lost === undefined) return []
+    this.#lost.delete(connection.poolKey)
+    clearTimeout(lost.timer)
+    connection.runnerId = lost.connection.runnerId
+    return [...lost.connection.actorIds].flatMap((actorId) => {
+      const actor = this.actors.get(actorId)
+      return actor?.adopt(lost.connection, connection) === true ? [actor] : []
+    })
   }
 
   #runnerEvent(connection: RunnerConnection, event: "connected" | "disconnected"): void {

@@ -76,6 +76,8 @@ async function startRunner(gatewayUrl: string, handlers: Partial<RunnerHandlers>
     endpoint: gatewayUrl,
     namespace: "default",
     runnerName: "streamer",
+    // Backpressure rides on TunnelAcks, which only v1–v3 have: v4+ runners are never held back.
+    protocolVersion: 3,
     handlers: { onActorStart: () => {}, onActorStop: () => {}, ...handlers },
   })
   runners.push(runner)

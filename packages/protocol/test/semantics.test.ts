@@ -95,7 +95,7 @@ describe("capabilities, read off each version's schema", () => {
 })
 
 describe("runner eviction per version", () => {
-  const { evicted, eviction: engineEviction } = RunnerConnectionClose
+  const { evicted, engineEviction } = RunnerConnectionClose
 
   it.each([1, 2, 3])("v%i: the gateway's eviction reason, with or without a ray id", (version) => {
     expect(isEvictionReason(version, evicted.reason)).toBe(true)

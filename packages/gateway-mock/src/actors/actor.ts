@@ -97,7 +97,8 @@ export class Actor {
 
   /** The runner hosting the actor once it runs; starts it (on demand) when it does not. */
   whenRunning(timeoutMs: number): Promise<RunnerConnection> {
-    if (this.state === "running" && this.runner !== null) return Promise.resolve(this.runner)
+    if (this.state === "running" && this.runner !== null && this.runner.state !== "closed")
+      return Promise.resolve(this.runner)
     if (this.#destroyed) return Promise.reject(new ActorUnavailableError(this.id, "destroyed"))
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
@@ -158,9 +159,11 @@ export class Actor {
       return
     }
     const failedToStart = this.state === "starting"
-    const crashed = state.val.code === latest.StopCode.Error
-    const asked = this.state === "stopping" && this.rest !== "new" ? this.rest : "stopped"
-    this.#left(crashed ? "crashed" : asked)
+    // A stop the gateway asked for ends as asked, whatever its code: Rivet's runner 2.2.1 reports
+    // ERROR for every stop the actor did not ask for itself (v4-v7.md §4, TS/mod.ts:1256-1260).
+    const asked = this.state === "stopping" && this.rest !== "new" ? this.rest : null
+    const crashed = state.val.code === latest.StopCode.Error && asked === null
+    this.#left(crashed ? "crashed" : (asked ?? "stopped"))
     if (failedToStart && crashed) {
       // A start that crashes is not retried in a loop: waiters fail, a later demand tries again.
       this.#wakeRequested = false
@@ -181,6 +184,39 @@ export class Actor {
     if (connection !== this.runner) return
     this.#left("stopped", true)
     this.#tryStart()
+  }
+
+  /**
+   * Its v4+ runner's connection ended without a goodbye: the actor stays bound to that runner for
+   * the runner lost threshold, as Rivet's engine keeps it, in case the runner reconnects. What was
+   * tunneled through the connection cannot wait: sockets hibernate or close, exchanges fail.
+   */
+  runnerLost(connection: RunnerConnection): void {
+    if (connection !== this.runner) return
+    for (const socket of [...this.sockets]) socket.actorGone(true)
+    for (const exchange of [...this.exchanges]) exchange.actorGone()
+  }
+
+  /** The lost runner is back on `to`: the actor is hosted there now, in the same generation. */
+  adopt(from: RunnerConnection, to: RunnerConnection): boolean {
+    if (from !== this.runner) return false
+    from.actorIds.delete(this.id)
+    this.runner = to
+    to.actorIds.add(this.id)
+    return true
+  }
+
+  /** After `adopt` and the runner's greeting: hibernated sockets resume, waiters get the runner. */
+  resumed(connection: RunnerConnection): void {
+    if (connection !== this.runner || this.state !== "running") return
+    for (const socket of [...this.sockets]) {
+      if (socket.hibernating) socket.actorRunning(connection, true)
+    }
+    for (const waiter of [...this.#waiters]) {
+      clearTimeout(waiter.timer)
+      this.#waiters.delete(waiter)
+      waiter.resolve(connection)
+    }
   }
 
   setAlarm(timestampMs: number | null): void {

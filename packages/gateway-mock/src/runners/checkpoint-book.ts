@@ -30,11 +30,18 @@ export class CheckpointBook {
     return wrapper
   }
 
-  /** Drops stored commands up to each checkpoint's index, for that actor and generation. */
-  acknowledgeCommands(checkpoints: readonly latest.ActorCheckpoint[]): void {
+  /**
+   * Drops stored commands up to each checkpoint's index, for that actor and generation (`null`:
+   * the actor's current one, all a v4 acknowledgement can name).
+   */
+  acknowledgeCommands(
+    checkpoints: readonly latest.ActorCheckpoint[],
+    generationNamed: boolean,
+  ): void {
     for (const { actorId, generation, index } of checkpoints) {
       const commands = this.#commands.get(actorId)
-      if (commands === undefined || commands.generation !== generation) continue
+      if (commands === undefined) continue
+      if (generationNamed && commands.generation !== generation) continue
       commands.unacked = commands.unacked.filter((wrapper) => wrapper.checkpoint.index > index)
     }
   }

@@ -1,4 +1,4 @@
-import { idKey } from "@tunnelwire/protocol"
+import { FIRST_TUNNEL_INDEX, idKey } from "@tunnelwire/protocol"
 
 /** What every tunneled request carries to be found again from a runner's frame. */
 export interface TunnelRequestIds {
@@ -73,7 +73,7 @@ export class ShortIds {
  * hibernation, since the request outlives its runner connection.
  */
 export class TunnelIndex {
-  #next = 0
+  #next = FIRST_TUNNEL_INDEX
 
   /** The index for the next message that is not a WebSocket message. */
   take(): number {

@@ -56,7 +56,8 @@ export interface RunnerConnectionHost {
     data: latest.KvRequestData,
   ): latest.KvResponseData
   runnerStopping(connection: RunnerConnection): void
-  runnerClosed(connection: RunnerConnection): void
+  /** `draining`: the runner had sent ToServerStopping, so it is not coming back. */
+  runnerClosed(connection: RunnerConnection, draining: boolean): void
 }
 
 /** A tunneled request (HTTP exchange or client WebSocket) as its runner connection sees it. */
@@ -112,7 +113,8 @@ export interface RunnerDialect {
  * past it works in the v7 shape.
  */
 export class RunnerConnection {
-  readonly runnerId = randomUUID()
+  /** New per connection; a v4+ runner reconnecting within its lost threshold gets its old one back. */
+  runnerId: string = randomUUID()
   readonly params: RunnerConnectParams
   readonly version: number
   readonly capabilities: Capabilities
@@ -215,9 +217,10 @@ export class RunnerConnection {
   #closed(): void {
     if (this.state === "closed") return
     clearTimeout(this.#initTimer)
+    const draining = this.state === "draining"
     this.state = "closed"
     this.#dialect.closed()
-    this.host.runnerClosed(this)
+    this.host.runnerClosed(this, draining)
     // A peer that ignores the close handshake must not keep the socket (or the process) alive.
     setTimeout(() => this.#ws.terminate(), 1_000).unref()
   }

@@ -1,4 +1,5 @@
 import {
+  ackNamesGeneration,
   decodeToServer,
   encodeToClient,
   idKey,
@@ -6,6 +7,7 @@ import {
   type latest,
   RunnerConnectionClose,
   SECOND_FAMILY_TIMING,
+  UNNAMED_GENERATION,
 } from "@tunnelwire/protocol"
 import { distinctTags, type FrameSummary } from "../tap/frame-event.js"
 import type {
@@ -15,9 +17,6 @@ import type {
   RunnerDialect,
   TunnelRequest,
 } from "./runner-connection.js"
-
-/** v6 added the two thresholds to `ProtocolMetadata`; v4 and v5 carry `runnerLostThreshold` only. */
-const FIRST_WITH_STOP_THRESHOLD = 6
 
 /**
  * v4–v7 ("mk2"): 10-byte message ids (gateway id, request id, per-request index) and no tunnel
@@ -58,7 +57,7 @@ export class SecondFamilyDialect implements RunnerDialect {
           runnerLostThreshold: BigInt(options.runnerLostThresholdMs),
           // v4 and v5 have no such field: the codec drops it only while it holds the default.
           actorStopThreshold: BigInt(
-            this.#connection.version >= FIRST_WITH_STOP_THRESHOLD
+            this.#connection.capabilities.metadataStopThresholds
               ? options.actorStopThresholdMs
               : SECOND_FAMILY_TIMING.actorStopThresholdMs,
           ),
@@ -143,7 +142,10 @@ export class SecondFamilyDialect implements RunnerDialect {
         this.#events(message.val)
         return
       case "ToServerAckCommands":
-        this.#record().acknowledgeCommands(message.val.lastCommandCheckpoints)
+        this.#record().acknowledgeCommands(
+          message.val.lastCommandCheckpoints,
+          ackNamesGeneration(this.#connection.version),
+        )
         return
       case "ToServerPong": {
         const now = Date.now()
@@ -175,7 +177,7 @@ export class SecondFamilyDialect implements RunnerDialect {
       // The gateway holds messages by their arrival index; on the wire they are one further on.
       kind = { tag: kind.tag, val: { index: (kind.val.index - 1) & 0xffff } }
     }
-    host.runnerTunnel(this.#connection, request?.key ?? `${idKey(requestId)}?`, kind, noAck)
+    host.runnerTunnel(this.#connection, request?.key ?? idKey(requestId), kind, noAck)
   }
 
   #events(events: latest.ToServerEvents): void {
@@ -191,7 +193,13 @@ export class SecondFamilyDialect implements RunnerDialect {
         )
       }
       const last = book.eventCheckpoint(checkpoint.actorId)
-      if (last !== null) acknowledged.set(checkpoint.actorId, last)
+      if (last === null) continue
+      acknowledged.set(
+        checkpoint.actorId,
+        ackNamesGeneration(this.#connection.version)
+          ? last
+          : { ...last, generation: UNNAMED_GENERATION },
+      )
     }
     // Rivet's engine acknowledges only every 250 events; acknowledging each batch is allowed and
     // lets the runner drop its history at once.
@@ -219,8 +227,9 @@ export class SecondFamilyDialect implements RunnerDialect {
 
   #requestOf(shortId: ArrayBuffer): { requestId: string; actorId: string | null } {
     const request = this.#connection.host.requests.byShortId(shortId)
+    // A request that ended is shown by its 4-byte id: the gateway no longer knows its own name.
     return request === undefined
-      ? { requestId: `${idKey(shortId)}?`, actorId: null }
+      ? { requestId: idKey(shortId), actorId: null }
       : { requestId: request.key, actorId: request.actorId }
   }
 

@@ -263,8 +263,9 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     if (this.state === "open") {
       this.#flush()
     } else if (this.state === "hibernating" && this.#connection === null) {
-      if (this.#actor.state === "running" && this.#actor.runner !== null) {
-        this.#open(this.#actor.runner)
+      const runner = this.#actor.runner
+      if (this.#actor.state === "running" && runner !== null && runner.state !== "closed") {
+        this.#open(runner)
       } else {
         this.#actor.wake()
       }

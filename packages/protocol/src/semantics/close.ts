@@ -150,11 +150,11 @@ export const RunnerConnectionClose = {
     reason: "runner.evicted",
     purpose: "a newer connection with the same runner key replaced this one: do not reconnect",
   },
-  eviction: {
+  engineEviction: {
     code: CloseCode.normal,
     reason: "ws.eviction",
     purpose:
-      "v4+: a newer connection with the same runner key replaced this one, or the gateway ended the runner (Rivet's ToRunnerClose); Rivet's runners then shut down without reconnecting",
+      "v4+: the engine's eviction (a newer connection, or the runner was told to go): shut down, do not reconnect",
   },
   pingTimeout: {
     code: CloseCode.internalError,
@@ -171,7 +171,7 @@ export const RunnerConnectionClose = {
 export function isEvictionReason(version: number, reason: string): boolean {
   const rule = capabilities(version).toClientClose
     ? RunnerConnectionClose.evicted
-    : RunnerConnectionClose.eviction
+    : RunnerConnectionClose.engineEviction
   return withoutRayId(reason) === rule.reason
 }
 

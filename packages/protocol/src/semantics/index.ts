@@ -34,10 +34,11 @@ export {
   nextIndex,
 } from "./message-index.js"
 export {
+  ackNamesGeneration,
   evictionClose,
   FIRST_TUNNEL_INDEX,
   isSecondFamily,
   KV_LIMITS,
-  SECOND_FAMILY_FROM,
   SECOND_FAMILY_TIMING,
+  UNNAMED_GENERATION,
 } from "./runner-family.js"

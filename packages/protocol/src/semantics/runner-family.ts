@@ -1,15 +1,16 @@
+import { capabilities } from "./capabilities.js"
 import { type CloseRule, RunnerConnectionClose } from "./close.js"
 
 // Rivet's engine treats v1–v3 and v4+ as two protocols ("mk1" and "mk2": `is_mk2(v) = v > 3`), each
 // with its own runner workflow, ping direction and bookkeeping. What a gateway does differently
 // per family is decided here, once.
 
-/** The first version of the second family (10-byte message ids, checkpoints, gateway pings). */
-export const SECOND_FAMILY_FROM = 4
-
-/** Whether `version` belongs to the second family (v4 and later). */
+/**
+ * Whether `version` belongs to the second family (v4 and later): commands and events by
+ * checkpoint, which is where the engine's two runner workflows part.
+ */
 export function isSecondFamily(version: number): boolean {
-  return version >= SECOND_FAMILY_FROM
+  return capabilities(version).checkpoints
 }
 
 /**
@@ -32,7 +33,9 @@ export const SECOND_FAMILY_TIMING = {
  * `ws.eviction` reason and reconnect after anything else.
  */
 export function evictionClose(version: number): CloseRule {
-  return isSecondFamily(version) ? RunnerConnectionClose.eviction : RunnerConnectionClose.evicted
+  return capabilities(version).toClientClose
+    ? RunnerConnectionClose.evicted
+    : RunnerConnectionClose.engineEviction
 }
 
 /**
@@ -41,6 +44,18 @@ export function evictionClose(version: number): CloseRule {
  * for a hibernatable socket must therefore be `lastIndex + 1` with `lastIndex` starting at 0.
  */
 export const FIRST_TUNNEL_INDEX = 0
+
+/**
+ * Whether an acknowledgement checkpoint (`ToClientAckEvents`, `ToServerAckCommands`) names the
+ * actor's generation: from v5. A v4 acknowledgement names the actor only, and covers its current
+ * generation; the versioned codec reads it as generation 0 and writes only generation 0 to v4.
+ */
+export function ackNamesGeneration(version: number): boolean {
+  return capabilities(version).generationInCheckpoint
+}
+
+/** The generation a v4 acknowledgement checkpoint carries in the v7 shape: none, 0. */
+export const UNNAMED_GENERATION = 0
 
 /** Actor KV limits of Rivet's engine (every version; v7 adds delete-range, bound the same way). */
 export const KV_LIMITS = {
