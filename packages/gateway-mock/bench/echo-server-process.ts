@@ -1,5 +1,7 @@
-// The baseline: a plain `ws` echo server in its own process. Sends its URL over IPC.
+// The baseline: a plain `ws` echo server in its own process. Sends its URL over IPC, then
+// answers the bench's probes.
 import { WebSocketServer } from "ws"
+import { answerProbes } from "./probe.js"
 
 const server = new WebSocketServer({ port: 0, host: "127.0.0.1" })
 server.on("connection", (ws) => {
@@ -10,9 +12,7 @@ server.on("listening", () => {
   if (typeof address === "object" && address !== null)
     process.send?.({ url: `ws://127.0.0.1:${address.port}` })
 })
-process.on("message", (message) => {
-  if (message === "stop") {
-    for (const ws of server.clients) ws.terminate()
-    server.close(() => process.disconnect())
-  }
+answerProbes(async () => {
+  for (const ws of server.clients) ws.terminate()
+  await new Promise((resolve) => server.close(resolve))
 })

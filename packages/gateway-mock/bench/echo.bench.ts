@@ -1,289 +1,371 @@
-// `npm run bench -w @tunnelwire/gateway-mock`: WebSocket echo through the gateway mock and a runner
-// built on the SDK (client → gateway → runner → actor → back), beside a plain `ws` echo server
-// measured in the same run. Each server runs in its own process; clients run here.
-import { type ChildProcess, fork, spawn } from "node:child_process"
-import { readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
-import { WebSocket } from "ws"
+// `npm run bench -w @tunnelwire/gateway-mock [-- --check]`: WebSocket echo through the gateway
+// mock and a runner built on the SDK (client → gateway → runner → actor → back), beside a plain
+// `ws` echo server, in the same run and in interleaved rounds. Each server is its own process and
+// reports its own CPU time; the clients run here. Prints figures; with --check it exits 1 when a
+// target of issue #13 is missed (without, it never fails on a figure).
+import { spawnSync } from "node:child_process"
+import { cpus, loadavg } from "node:os"
+import type { WebSocket } from "ws"
+import { AdminClient } from "./admin-client.js"
+import { BenchProcess } from "./bench-process.js"
+import { echoOnce, openSockets, runEchoLoad } from "./echo-clients.js"
+import { type MemoryFigures, measureMemory } from "./memory.js"
+import { fmt, fmtSpread, median, percentile, type Spread, spread } from "./stats.js"
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
-const TSX = ["--import", "tsx"]
+const CHECK = process.argv.includes("--check")
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const CLIENTS = 32
 const WINDOW = 16
-const THROUGHPUT_MESSAGES = 40_000
-const LATENCY_MESSAGES = 2_000
-const WAKES = 30
-const HIBERNATING = 2_000
-const children: ChildProcess[] = []
+const SIZES = [64, 16 * 1024] as const
+const MESSAGES_PER_TASK: Record<(typeof SIZES)[number], number> = { 64: 16_000, 16384: 4_000 }
+const SCALE = [1, 10, 100, 1_000] as const
+const MOST_SOCKETS = 1_000
+const SCALE_MESSAGES = 4_000
+const WAKES_PER_ROUND = 6
+const HIBERNATING = Number(process.env.BENCH_SOCKETS ?? 10_000)
+const MEMORY_ROUNDS = Number(process.env.BENCH_MEMORY_ROUNDS ?? 1)
+const TARGETS = { cpuRatio: 5, throughputRatio: 0.3, rssRatio: 1.5, wakeP50Ms: 5 }
 
-interface Started {
-  readonly child: ChildProcess
-  readonly url: string
-}
+type Path = "direct" | "tunnel"
+const PATH_NAMES: Record<Path, string> = { direct: "direct ws echo", tunnel: "gateway + runner" }
 
-function forkServer(script: string, execArgv: string[] = []): Promise<Started> {
-  const profile =
-    process.env.BENCH_PROFILE === undefined
-      ? []
-      : ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-  const child = fork(here(script), [], {
-    execArgv: [...TSX, ...execArgv, ...profile],
-    stdio: "inherit",
-  })
-  children.push(child)
-  return new Promise((resolve) =>
-    child.once("message", (message) => resolve({ child, url: (message as { url: string }).url })),
+/** 10,000 client sockets need more descriptors than many shells allow: re-run with the hard limit. */
+function ensureDescriptors(needed: number): void {
+  const soft = Number(spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).stdout.trim())
+  if (!(soft < needed) || process.env.BENCH_FDS_RAISED === "1") return
+  const rerun = spawnSync(
+    "sh",
+    [
+      "-c",
+      'ulimit -n "$(ulimit -Hn)"; exec "$@"',
+      "sh",
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: "inherit", env: { ...process.env, BENCH_FDS_RAISED: "1" } },
   )
+  process.exit(rerun.status ?? 1)
 }
 
-function startRunner(
-  gatewayUrl: string,
-  persist: "off" | "kv" | "memory",
-  key: string,
-): Promise<ChildProcess> {
-  const script = here("../test/support/echo-runner-process.ts")
-  const child = spawn(process.execPath, [...TSX, script, gatewayUrl, "3", key, persist], {
-    stdio: ["ignore", "pipe", "inherit"],
+const selfCpuMicros = () => {
+  const { user, system } = process.cpuUsage()
+  return user + system
+}
+
+const loadText = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ")
+
+interface TaskFigures {
+  readonly rate: number
+  readonly p50: number
+  readonly p99: number
+  /** CPU µs per message of each server process, by name. */
+  readonly serverCpu: Record<string, number>
+  readonly clientCpu: number
+}
+
+/** One measured load: the servers' and the clients' CPU time around it, per message. */
+async function measure(
+  sockets: readonly WebSocket[],
+  servers: readonly BenchProcess[],
+  perSocket: number,
+  window: number,
+  payload: Buffer,
+): Promise<TaskFigures> {
+  const before = await Promise.all(servers.map((server) => server.cpuMicros()))
+  const clientBefore = selfCpuMicros()
+  const result = await runEchoLoad(sockets, { perSocket, window, payload })
+  const clientAfter = selfCpuMicros()
+  const after = await Promise.all(servers.map((server) => server.cpuMicros()))
+  const serverCpu: Record<string, number> = {}
+  servers.forEach((server, i) => {
+    serverCpu[server.name] = (after[i]! - before[i]!) / result.messages
   })
-  children.push(child)
-  return new Promise((resolve) =>
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("ready")) resolve(child)
-    }),
-  )
+  return {
+    rate: result.messages / result.seconds,
+    p50: percentile(result.roundTrips, 50),
+    p99: percentile(result.roundTrips, 99),
+    serverCpu,
+    clientCpu: (clientAfter - clientBefore) / result.messages,
+  }
 }
 
-async function admin<T>(gatewayUrl: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${gatewayUrl}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return (await response.json()) as T
+const totalCpu = (figures: TaskFigures) =>
+  Object.values(figures.serverCpu).reduce((sum, value) => sum + value, 0)
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length
+  return [...items.slice(shift), ...items.slice(0, shift)]
 }
 
-async function createActor(gatewayUrl: string, key: string, runnerName: string): Promise<string> {
-  const { actor } = await admin<{ actor: { actorId: string } }>(gatewayUrl, "/actors", {
-    name: "echo",
-    key,
-    runnerName,
-  })
-  return actor.actorId
-}
-
-function open(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url)
-  return new Promise((resolve, reject) => {
-    ws.once("open", () => resolve(ws))
-    ws.once("error", reject)
-  })
-}
-
-/** Messages per second with CLIENTS sockets, each keeping WINDOW messages in flight. */
-async function throughput(url: string, size: number): Promise<number> {
-  const sockets = await Promise.all(Array.from({ length: CLIENTS }, () => open(url)))
-  const payload = Buffer.alloc(size, 0x61)
-  const perSocket = Math.floor(THROUGHPUT_MESSAGES / CLIENTS)
+/** Sleeps the actor, then times one message until its echo: the wake of a hibernated socket. */
+async function measureWake(
+  admin: AdminClient,
+  actorId: string,
+  socket: WebSocket,
+  n: number,
+): Promise<number> {
+  await admin.sleep(actorId)
+  await admin.until(actorId, (actor) => actor.state === "stopped")
   const started = performance.now()
-  await Promise.all(
-    sockets.map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          let sent = 0
-          let received = 0
-          ws.on("message", () => {
-            received++
-            if (sent < perSocket) {
-              ws.send(payload)
-              sent++
-            }
-            if (received === perSocket) resolve()
-          })
-          for (; sent < Math.min(WINDOW, perSocket); sent++) ws.send(payload)
-        }),
-    ),
-  )
-  const seconds = (performance.now() - started) / 1000
-  for (const ws of sockets) ws.close()
-  return (perSocket * CLIENTS) / seconds
-}
-
-/** Round-trip times in ms of one socket sending one message at a time. */
-async function latencies(url: string, size: number): Promise<number[]> {
-  const ws = await open(url)
-  const payload = Buffer.alloc(size, 0x62)
-  const times: number[] = []
-  for (let i = 0; i < LATENCY_MESSAGES; i++) {
-    const started = performance.now()
-    await new Promise((resolve) => {
-      ws.once("message", resolve)
-      ws.send(payload)
-    })
-    times.push(performance.now() - started)
-  }
-  ws.close()
-  return times
-}
-
-/** CPU time (user + system) a process has used, in ms, from /proc; null where there is none. */
-function cpuMs(child: ChildProcess): number | null {
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ")
-    return (Number(fields[11]) + Number(fields[12])) * 10
-  } catch {
-    return null
-  }
-}
-
-/** Runs `measure` and returns its result with the CPU µs per message each of `processes` spent. */
-async function withCpu<T>(
-  processes: ChildProcess[],
-  messages: number,
-  measure: () => Promise<T>,
-): Promise<[T, Array<number | null>]> {
-  const before = processes.map(cpuMs)
-  const result = await measure()
-  const spent = processes.map((child, i) => {
-    const [start, end] = [before[i], cpuMs(child)]
-    return start === null || start === undefined || end === null
-      ? null
-      : ((end - start) * 1000) / messages
-  })
-  return [result, spent]
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
-
-async function heap(gateway: ChildProcess): Promise<number> {
-  gateway.send("heap")
-  return new Promise((resolve) =>
-    gateway.once("message", (message) => resolve((message as { heap: number }).heap)),
-  )
-}
-
-async function waitForState(gatewayUrl: string, actorId: string, state: string): Promise<void> {
-  for (;;) {
-    const { actor } = await admin<{ actor: { state: string } }>(gatewayUrl, `/actors/${actorId}`)
-    if (actor.state === state) return
-    await new Promise((resolve) => setTimeout(resolve, 2))
-  }
-}
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
-
-async function main(): Promise<void> {
-  const echo = await forkServer("./echo-server-process.ts")
-  const gateway = await forkServer("./gateway-process.ts", ["--expose-gc"])
-  const echoRunner = await startRunner(gateway.url, "off", "bench-echo")
-  const actorId = await createActor(gateway.url, "throughput", "bench-echo")
-  const viaGateway = `${gateway.url.replace("http", "ws")}/gateway/${actorId}/echo`
-
-  console.log(
-    `echo round trips: ${CLIENTS} sockets × ${WINDOW} in flight for throughput, 1 socket for latency\n`,
-  )
-  console.log("payload  path              msgs/s    p50 ms   p99 ms   CPU µs/msg (per process)")
-  const ratios: string[] = []
-  const messages = Math.floor(THROUGHPUT_MESSAGES / CLIENTS) * CLIENTS
-  for (const size of [64, 16 * 1024]) {
-    const label = size === 64 ? "64 B " : "16 KiB"
-    const paths = [
-      ["direct ws echo", echo.url, [echo.child], "server"],
-      ["gateway + runner", viaGateway, [gateway.child, echoRunner], "gateway + runner"],
-    ] as const
-    const rows: Array<[string, number, number[], string]> = []
-    for (const [name, url, processes, who] of paths) {
-      await throughput(url, size) // warm-up
-      const [rate, cpu] = await withCpu([...processes], messages, () => throughput(url, size))
-      const cpuText = cpu.some((c) => c === null) ? "n/a" : cpu.map((c) => fmt(c!, 1)).join(" + ")
-      rows.push([name, rate, await latencies(url, size), `${cpuText} (${who})`])
-    }
-    for (const [name, rate, times, cpu] of rows) {
-      console.log(
-        `${label.padEnd(8)} ${name.padEnd(17)} ${fmt(rate).padStart(8)} ${fmt(percentile(times, 50), 3).padStart(8)} ${fmt(percentile(times, 99), 3).padStart(8)}   ${cpu}`,
-      )
-    }
-    const ratio = rows[1]![1] / rows[0]![1]
-    ratios.push(
-      `throughput ${label.trim()}: ${ratio.toFixed(2)}× direct echo (target ≥ 0.40) ${ratio >= 0.4 ? "ok" : "MISSED"}`,
-    )
-  }
-
-  // Wake: a hibernatable socket's actor is put to sleep; the next message wakes it.
-  const sleeper = await startRunner(gateway.url, "kv", "bench-sleeper")
-  const sleepyId = await createActor(gateway.url, "sleepy", "bench-sleeper")
-  const socket = await open(`${gateway.url.replace("http", "ws")}/gateway/${sleepyId}/wake`)
-  // The upgrade completes before the actor runs: wait for a first echo, so it is up.
   await new Promise((resolve) => {
     socket.once("message", resolve)
-    socket.send("hello")
+    socket.send(`wake ${n}`)
   })
-  const wakes: number[] = []
-  for (let i = 0; i < WAKES; i++) {
-    await admin(gateway.url, `/actors/${sleepyId}/sleep`, {})
-    await waitForState(gateway.url, sleepyId, "stopped")
-    const started = performance.now()
-    await new Promise((resolve) => {
-      socket.once("message", resolve)
-      socket.send(`wake ${i}`)
-    })
-    wakes.push(performance.now() - started)
-  }
-  socket.close()
-  const wakeP50 = percentile(wakes, 50)
-  console.log(
-    `\nwake of a hibernated socket (sleep, then one message, until its echo): p50 ${fmt(wakeP50, 2)} ms, p99 ${fmt(percentile(wakes, 99), 2)} ms over ${WAKES} wakes`,
-  )
+  return performance.now() - started
+}
 
-  // Heap per hibernating socket, measured in the gateway process. The runner keeps the sockets'
-  // metadata in its own memory, so the gateway's heap holds only what the gateway needs.
-  const crowdRunner = await startRunner(gateway.url, "memory", "bench-crowd")
-  const crowdId = await createActor(gateway.url, "crowd", "bench-crowd")
-  const before = await heap(gateway.child)
-  const crowd: WebSocket[] = []
-  for (let i = 0; i < HIBERNATING; i += 100) {
-    crowd.push(
-      ...(await Promise.all(
-        Array.from({ length: 100 }, () =>
-          open(`${gateway.url.replace("http", "ws")}/gateway/${crowdId}/c`),
-        ),
-      )),
+async function main(): Promise<number> {
+  ensureDescriptors(HIBERNATING + 2 * MOST_SOCKETS + 200)
+  const loadAtStart = loadText()
+  const processes: BenchProcess[] = []
+  const sockets: Record<Path, WebSocket[]> = { direct: [], tunnel: [] }
+  try {
+    const [echo, { url: echoUrl }] = await BenchProcess.start<{ url: string }>(
+      "server",
+      "./echo-server-process.ts",
     )
+    processes.push(echo)
+    const [gateway, { url: gatewayUrl }] = await BenchProcess.start<{ url: string }>(
+      "gateway",
+      "./gateway-process.ts",
+    )
+    processes.push(gateway)
+    const admin = new AdminClient(gatewayUrl)
+    const [runner] = await BenchProcess.start("runner", "./runner-process.ts", [
+      gatewayUrl,
+      "bench-echo",
+      "echo",
+    ])
+    processes.push(runner)
+    const [sleeper] = await BenchProcess.start("sleeper", "./runner-process.ts", [
+      gatewayUrl,
+      "bench-sleeper",
+      "hibernate",
+    ])
+    processes.push(sleeper)
+    const versions = await admin.runnerVersions()
+    const servers: Record<Path, BenchProcess[]> = { direct: [echo], tunnel: [gateway, runner] }
+
+    const echoActor = await admin.createActor("throughput", "bench-echo")
+    sockets.direct = await openSockets(echoUrl, MOST_SOCKETS)
+    sockets.tunnel = await openSockets(admin.socketUrl(echoActor, "/echo"), MOST_SOCKETS)
+    const sleepyActor = await admin.createActor("sleepy", "bench-sleeper")
+    const [sleepy] = await openSockets(admin.socketUrl(sleepyActor, "/wake"), 1)
+    await echoOnce([sleepy!], Buffer.from("hello"))
+
+    // Warm-up, unmeasured: every path and size once, so the JIT has seen the code.
+    for (const path of ["direct", "tunnel"] as const)
+      for (const size of SIZES)
+        await runEchoLoad(sockets[path].slice(0, CLIENTS), {
+          perSocket: 200,
+          window: WINDOW,
+          payload: Buffer.alloc(size, 0x61),
+        })
+
+    const load: Record<string, TaskFigures[]> = {}
+    const scale: Record<string, TaskFigures[]> = {}
+    const wakes: number[] = []
+    const wakeMedians: number[] = []
+    const record = (table: Record<string, TaskFigures[]>, key: string, figures: TaskFigures) => {
+      table[key] ??= []
+      table[key].push(figures)
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      const tasks = SIZES.flatMap((size) =>
+        (["direct", "tunnel"] as const).map((path) => ({ size, path })),
+      )
+      for (const { size, path } of rotate(tasks, round)) {
+        const perSocket = MESSAGES_PER_TASK[size]! / CLIENTS
+        const figures = await measure(
+          sockets[path].slice(0, CLIENTS),
+          servers[path],
+          perSocket,
+          WINDOW,
+          Buffer.alloc(size, 0x61),
+        )
+        record(load, `${size} ${path}`, figures)
+      }
+      const scaleTasks = SCALE.flatMap((count) =>
+        (["direct", "tunnel"] as const).map((path) => ({ count, path })),
+      )
+      for (const { count, path } of rotate(scaleTasks, round)) {
+        const perSocket = Math.max(4, Math.ceil(SCALE_MESSAGES / count))
+        const figures = await measure(
+          sockets[path].slice(0, count),
+          servers[path],
+          perSocket,
+          1,
+          Buffer.alloc(64, 0x73),
+        )
+        record(scale, `${count} ${path}`, figures)
+      }
+      const roundWakes: number[] = []
+      for (let i = 0; i < WAKES_PER_ROUND; i++)
+        roundWakes.push(await measureWake(admin, sleepyActor, sleepy!, wakes.length))
+      wakes.push(...roundWakes)
+      wakeMedians.push(median(roundWakes))
+      process.stderr.write(`round ${round + 1} of ${ROUNDS} done (load ${loadText()})\n`)
+    }
+    for (const ws of [...sockets.direct, ...sockets.tunnel, sleepy!]) ws.terminate()
+    sockets.direct = []
+    sockets.tunnel = []
+
+    const memory: MemoryFigures[] = []
+    for (let round = 0; round < MEMORY_ROUNDS; round++)
+      memory.push(await measureMemory(round, HIBERNATING))
+
+    return report({ versions, loadAtStart, load, scale, wakes, wakeMedians, memory })
+  } finally {
+    for (const ws of [...sockets.direct, ...sockets.tunnel]) ws.terminate()
+    // Runners before their gateway, so they shut down gracefully.
+    for (const child of processes.reverse()) await child.stop()
   }
-  for (const ws of crowd) ws.send("hi")
-  await Promise.all(crowd.map((ws) => new Promise((resolve) => ws.once("message", resolve))))
-  await admin(gateway.url, `/actors/${crowdId}/sleep`, {})
-  await waitForState(gateway.url, crowdId, "stopped")
-  const after = await heap(gateway.child)
-  const { actor } = await admin<{ actor: { hibernatingSockets: number } }>(
-    gateway.url,
-    `/actors/${crowdId}`,
-  )
-  const perSocket = (after - before) / actor.hibernatingSockets
-  console.log(
-    `heap per hibernating socket: ${fmt(perSocket / 1024, 2)} KiB (${actor.hibernatingSockets} sockets, ${fmt((after - before) / 1024 / 1024, 1)} MiB in the gateway process, client sockets included on the server side)`,
-  )
-
-  console.log("\nratios against targets")
-  for (const line of ratios) console.log(`  ${line}`)
-  console.log(`  wake p50: ${fmt(wakeP50, 2)} ms (target ≤ 50) ${wakeP50 <= 50 ? "ok" : "MISSED"}`)
-  console.log(
-    `  heap per hibernating socket: ${fmt(perSocket / 1024, 2)} KiB (target ≤ 10) ${perSocket <= 10 * 1024 ? "ok" : "MISSED"}`,
-  )
-
-  for (const ws of crowd) ws.terminate()
-  sleeper.kill("SIGTERM")
-  crowdRunner.kill("SIGTERM")
 }
 
-try {
-  await main()
-} finally {
-  for (const child of children) {
-    if (child.connected) child.send("stop")
-    else child.kill("SIGTERM")
-  }
+interface Figures {
+  readonly versions: number[]
+  readonly loadAtStart: string
+  readonly load: Record<string, TaskFigures[]>
+  readonly scale: Record<string, TaskFigures[]>
+  readonly wakes: number[]
+  readonly wakeMedians: number[]
+  readonly memory: MemoryFigures[]
 }
+
+function report(figures: Figures): number {
+  const { load, scale } = figures
+  const over = (rounds: TaskFigures[], pick: (figures: TaskFigures) => number): Spread =>
+    spread(rounds.map(pick))
+  const paired = (
+    a: TaskFigures[],
+    b: TaskFigures[],
+    ratio: (x: TaskFigures, y: TaskFigures) => number,
+  ) => spread(a.map((x, i) => ratio(x, b[i]!)))
+  const out = (line = "") => console.log(line)
+
+  out(
+    `tunnel echo benchmark: node ${process.version}, ${cpus().length} CPUs, runner protocol v${[...new Set(figures.versions)].join(", v")}`,
+  )
+  out(`load average ${figures.loadAtStart} at the start, ${loadText()} at the end (1, 5, 15 min)`)
+  out(`${ROUNDS} interleaved rounds; each figure is the median over rounds (min–max)`)
+  out()
+  out(
+    `${CLIENTS} sockets × ${WINDOW} in flight; CPU µs per message from each process's own CPU time`,
+  )
+  const targets: Array<[string, boolean]> = []
+  for (const size of SIZES) {
+    const label = size === 64 ? "64 B" : "16 KiB"
+    const direct = load[`${size} direct`]!
+    const tunnel = load[`${size} tunnel`]!
+    for (const [path, rounds] of [
+      ["direct", direct],
+      ["tunnel", tunnel],
+    ] as const) {
+      const cpu = Object.keys(rounds[0]!.serverCpu)
+        .map((name) => `${name} ${fmtSpread(over(rounds, (f) => f.serverCpu[name]!))}`)
+        .join(" + ")
+      out(
+        `  ${label.padEnd(7)}${PATH_NAMES[path].padEnd(17)} ${fmtSpread(
+          over(rounds, (f) => f.rate),
+          0,
+        )} msgs/s`,
+      )
+      out(
+        `  ${"".padEnd(24)} round trip p50 ${fmtSpread(
+          over(rounds, (f) => f.p50),
+          2,
+        )} ms, p99 ${fmtSpread(
+          over(rounds, (f) => f.p99),
+          2,
+        )} ms`,
+      )
+      out(
+        `  ${"".padEnd(24)} server CPU µs/msg: ${cpu}${rounds[0]!.serverCpu.runner === undefined ? "" : ` = ${fmtSpread(over(rounds, totalCpu))}`}`,
+      )
+      out(
+        `  ${"".padEnd(24)} clients' CPU µs/msg (not counted): ${fmtSpread(over(rounds, (f) => f.clientCpu))}`,
+      )
+    }
+    const cpuRatio = paired(tunnel, direct, (t, d) => totalCpu(t) / totalCpu(d))
+    const rateRatio = paired(tunnel, direct, (t, d) => t.rate / d.rate)
+    out(
+      `  ${label}: gateway + runner CPU ${fmtSpread(cpuRatio, 2)}× the direct server's; throughput ${fmtSpread(rateRatio, 2)}× direct`,
+    )
+    if (size === 64)
+      targets.push([
+        `CPU per 64 B echo ${fmt(cpuRatio.median, 2)}× direct (target ≤ ${TARGETS.cpuRatio}×)`,
+        cpuRatio.median <= TARGETS.cpuRatio,
+      ])
+    targets.push([
+      `throughput ${label} ${fmt(rateRatio.median, 2)}× direct (target ≥ ${TARGETS.throughputRatio}×)`,
+      rateRatio.median >= TARGETS.throughputRatio,
+    ])
+    out()
+  }
+
+  out("scale: N sockets × 1 in flight, 64 B")
+  out(
+    `  ${"sockets".padEnd(8)}${"path".padEnd(18)}${"msgs/s".padEnd(26)}${"p50 ms".padEnd(24)}p99 ms`,
+  )
+  for (const count of SCALE) {
+    for (const path of ["direct", "tunnel"] as const) {
+      const rounds = scale[`${count} ${path}`]!
+      out(
+        `  ${fmt(count).padEnd(8)}${PATH_NAMES[path].padEnd(18)}${fmtSpread(
+          over(rounds, (f) => f.rate),
+          0,
+        ).padEnd(26)}${fmtSpread(
+          over(rounds, (f) => f.p50),
+          2,
+        ).padEnd(24)}${fmtSpread(
+          over(rounds, (f) => f.p99),
+          2,
+        )}`,
+      )
+    }
+  }
+  out()
+
+  const wakeP50 = median(figures.wakes)
+  out(
+    `wake of a hibernated socket (actor asleep; one message until its echo), ${figures.wakes.length} wakes: p50 ${fmt(wakeP50, 2)} ms (round medians ${fmt(Math.min(...figures.wakeMedians), 2)}–${fmt(Math.max(...figures.wakeMedians), 2)}), p99 ${fmt(percentile(figures.wakes, 99), 2)} ms`,
+  )
+  targets.push([
+    `wake p50 ${fmt(wakeP50, 2)} ms (target ≤ ${TARGETS.wakeP50Ms} ms)`,
+    wakeP50 <= TARGETS.wakeP50Ms,
+  ])
+  out()
+
+  const memory = figures.memory
+  const kib = (pick: (m: MemoryFigures) => number) =>
+    fmtSpread(spread(memory.map((m) => pick(m) / 1024)), 2)
+  const rssRatio = spread(memory.map((m) => (m.gateway.rss + m.runner.rss) / m.plain.rss))
+  out(
+    `memory at ${fmt(HIBERNATING)} sockets, KiB per socket: RSS after full collections minus the same processes' baseline (V8 heap in use beside it), ${memory.length} round(s), fresh processes each`,
+  )
+  out(
+    `  plain ws server, idle open sockets:      ${kib((m) => m.plain.rss)} (heap ${kib((m) => m.plain.heap)})`,
+  )
+  out(
+    `  gateway + runner, hibernating sockets:  ${kib((m) => m.gateway.rss + m.runner.rss)} (heap ${kib((m) => m.gateway.heap + m.runner.heap)}); ${memory.map((m) => m.hibernating).join(", ")} hibernating`,
+  )
+  out(`    gateway ${kib((m) => m.gateway.rss)} (heap ${kib((m) => m.gateway.heap)})`)
+  out(`    runner  ${kib((m) => m.runner.rss)} (heap ${kib((m) => m.runner.heap)})`)
+  out(`  ratio ${fmtSpread(rssRatio, 2)}×`)
+  targets.push([
+    `RSS per hibernating socket ${fmt(rssRatio.median, 2)}× a plain ws idle socket (target ≤ ${TARGETS.rssRatio}×)`,
+    rssRatio.median <= TARGETS.rssRatio,
+  ])
+  out()
+
+  out("targets (issue #13, medians)")
+  for (const [line, met] of targets) out(`  ${met ? "ok     " : "MISSED "} ${line}`)
+  const missed = targets.filter(([, met]) => !met).length
+  return CHECK && missed > 0 ? 1 : 0
+}
+
+process.exitCode = await main()

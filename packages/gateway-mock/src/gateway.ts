@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net"
 import type { Duplex } from "node:stream"
 import { GatewayClose, RIVET_SUBPROTOCOL, RUNNER_CONNECT_PATH } from "@tunnelwire/protocol"
 import { type WebSocket, WebSocketServer } from "ws"
+import type { Actor } from "./actors/actor.js"
 import { type ActorFilter, DuplicateActorError } from "./actors/actor-registry.js"
 import { type ActorInfo, actorInfo, handleAdmin, type RunnerInfo, runnerInfo } from "./admin-api.js"
 import { isAdminHost } from "./admin-host.js"
@@ -82,6 +83,21 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       onSocket(ws)
     })
 
+  // Outside onUpgrade on purpose: a listener made there would keep that call's scope, with the
+  // upgrade request, its headers and URL, alive for as long as the socket is open (~1 KiB each).
+  const openClientSocket = (
+    actor: Actor,
+    ws: WebSocket,
+    socket: Duplex,
+    path: string,
+    headers: Map<string, string>,
+  ) => {
+    const client = new ClientSocket(core, actor, ws, socket, path, headers)
+    clientSockets.add(client)
+    ws.on("close", () => clientSockets.delete(client))
+    void client.start()
+  }
+
   const fault = (message: string) =>
     core.tap.emit(() => ({ type: "fault", message, runnerId: null, requestId: null }))
 
@@ -140,12 +156,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     if (route !== null) {
       const actor = core.actors.get(route.actorId)
       if (actor === undefined) return refuseUpgrade(socket, 404, `no actor ${route.actorId}`)
-      accept(clientWss, req, socket, head, (ws) => {
-        const client = new ClientSocket(core, actor, ws, socket, route.path, headerMap(req.headers))
-        clientSockets.add(client)
-        ws.on("close", () => clientSockets.delete(client))
-        void client.start()
-      })
+      const headers = headerMap(req.headers)
+      accept(clientWss, req, socket, head, (ws) =>
+        openClientSocket(actor, ws, socket, route.path, headers),
+      )
       return
     }
     if (url.pathname === TAP_PATH) {

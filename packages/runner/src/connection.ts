@@ -1,6 +1,7 @@
 import WebSocket from "ws"
 import { type BackoffOptions, backoffDelay } from "./backoff.js"
 import type { Logger } from "./logger.js"
+import { batchWritesPerTick } from "./write-batching.js"
 
 export interface ConnectionHandlers {
   /** A socket to the gateway is open: the runner introduces itself. */
@@ -39,6 +40,8 @@ const OPEN_HANDSHAKE_MS = 15_000
 export class RunnerConnection {
   readonly #options: ConnectionOptions
   #socket: WebSocket | null = null
+  /** Corks the open socket for the rest of the tick (see write-batching.ts). */
+  #beforeWrite: () => void = () => {}
   /** Cancels the pending retry; `null` when none is pending. */
   #cancelRetry: (() => void) | null = null
   #attempt = 0
@@ -61,6 +64,9 @@ export class RunnerConnection {
     })
     socket.binaryType = "nodebuffer"
     this.#socket = socket
+    socket.on("upgrade", (response) => {
+      this.#beforeWrite = batchWritesPerTick(response.socket)
+    })
     socket.on("open", () => {
       logger.info({ url }, "connected to gateway")
       handlers.opened()
@@ -89,6 +95,7 @@ export class RunnerConnection {
   send(frame: Uint8Array): boolean {
     const socket = this.#socket
     if (socket === null || socket.readyState !== WebSocket.OPEN) return false
+    this.#beforeWrite()
     socket.send(frame)
     return true
   }

@@ -137,6 +137,24 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     )
   })
 
+  it("sends exactly the bytes a view shows, not the buffer around them", async () => {
+    await startWith()
+    const { requestId, ws } = await open()
+    const since = gateway.frames.length
+    const pool = Buffer.from("--hi--there--")
+    ws.send(pool.subarray(2, 4))
+    ws.send(new Uint8Array(pool.buffer, pool.byteOffset + 6, 5))
+    await gateway.barrier()
+    const sent = gateway
+      .tunnelFrom(requestId, since)
+      .flatMap((kind) =>
+        kind.tag === "ToServerWebSocketMessage"
+          ? [Buffer.from(kind.val.data).toString("latin1")]
+          : [],
+      )
+    expect(sent).toEqual(["hi", "there"])
+  })
+
   it("client close: fires close on the adapter and echoes nothing back", async () => {
     await startWith()
     const { requestId, ws, events } = await open()

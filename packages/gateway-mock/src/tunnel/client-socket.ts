@@ -227,6 +227,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       return
     }
     clearTimeout(this.#openTimer)
+    this.#openTimer = undefined
     this.#canHibernate = canHibernate
     this.#version = connection.version
     this.state = "open"
@@ -307,6 +308,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
 
   #detach(): void {
     clearTimeout(this.#openTimer)
+    this.#openTimer = undefined
     this.#connection?.requests.remove(this)
     this.#connection = null
     this.#outbox.rewind()

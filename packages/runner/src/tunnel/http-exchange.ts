@@ -1,6 +1,6 @@
 import type { latest } from "@tunnelwire/protocol/pinned/v3"
 import type { Logger } from "../logger.js"
-import { buildRequest, headerMap, toArrayBuffer } from "./request.js"
+import { buildRequest, headerMap, viewedData } from "./request.js"
 import { concat, readAvailable } from "./response-body.js"
 
 type Fetch = (request: Request) => Promise<Response> | Response
@@ -117,7 +117,7 @@ export class HttpExchange {
       this.#sendFinal(
         {
           tag: "ToServerResponseStart",
-          val: { ...head, body: toArrayBuffer(body), stream: false },
+          val: { ...head, body: viewedData(body), stream: false },
         },
         body.byteLength,
       )
@@ -147,7 +147,7 @@ export class HttpExchange {
     await this.#deps.drained(STREAM_HIGH_WATER)
     if (this.#ended) return false
     const sent = this.#deps.send(
-      { tag: "ToServerResponseChunk", val: { body: toArrayBuffer(chunk), finish: false } },
+      { tag: "ToServerResponseChunk", val: { body: viewedData(chunk), finish: false } },
       chunk.byteLength,
     )
     if (!sent) this.fail()

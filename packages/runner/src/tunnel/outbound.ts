@@ -76,6 +76,11 @@ export class OutboundTunnel {
     if (payloadBytes > 0 && this.#bufferedBytes + payloadBytes > this.#options.maxBufferedBytes) {
       return false
     }
+    // Delivered once on the wire, with nothing older waiting: no bookkeeping at all.
+    const sendsNow = this.#connected && this.#pending.size === 0
+    if (sendsNow && this.#options.deliveredOnSend === true && this.#options.transmit(frame)) {
+      return true
+    }
     const entry: Unacknowledged = { requestKey, frame, payloadBytes, sentAt: null }
     this.#pending.set(messageKey, entry)
     let queue = this.#requests.get(requestKey)

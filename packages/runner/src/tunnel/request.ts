@@ -40,6 +40,15 @@ export function headerMap(headers: Headers): Map<string, string> {
   return map
 }
 
+/**
+ * The viewed bytes as a message's `data`, not copied: encoders write exactly a view's bytes
+ * (protocol README, "Byte views"), though the type names `ArrayBuffer`. Only for a message that
+ * is encoded at once and not kept.
+ */
+export function viewedData(bytes: Uint8Array): ArrayBuffer {
+  return bytes as unknown as ArrayBuffer
+}
+
 /** A copy of the viewed bytes as the `ArrayBuffer` the codec carries. */
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.byteLength)

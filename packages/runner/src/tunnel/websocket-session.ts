@@ -10,7 +10,7 @@ import {
 } from "@tunnelwire/protocol/pinned/v3"
 import type { Logger } from "../logger.js"
 import type { HibernatingSocket } from "./hibernation.js"
-import { toArrayBuffer } from "./request.js"
+import { viewedData } from "./request.js"
 import { TunnelWebSocket, type WebSocketControl } from "./websocket.js"
 
 export interface SessionDeps {
@@ -236,7 +236,7 @@ export class WebSocketSession {
   #sendFromActor(data: Uint8Array, binary: boolean): void {
     const message: latest.ToServerTunnelMessageKind = {
       tag: "ToServerWebSocketMessage",
-      val: { data: toArrayBuffer(data), binary },
+      val: { data: viewedData(data), binary },
     }
     if (this.#deps.send(message, data.byteLength)) return
     // Like a browser whose send buffer is full: the socket closes, after the caller's send().
