@@ -97,6 +97,24 @@ describe("redacting a value", () => {
     expect(value.batches[1]!.get("authorization")).toBe("Bearer x")
   })
 
+  it("hides every secret of one map, not only the last", () => {
+    const value = {
+      ...clean(),
+      headers: new Map([
+        ["authorization", "Bearer x"],
+        ["accept", "*/*"],
+        ["cookie", "c=1"],
+      ]),
+    }
+    expect((redact(value) as ReturnType<typeof clean>).headers).toEqual(
+      new Map([
+        ["authorization", "<redacted>"],
+        ["accept", "*/*"],
+        ["cookie", "<redacted>"],
+      ]),
+    )
+  })
+
   it("redacts inside a union member, keeping the tag", () => {
     const value = { ...clean(), inner: { tag: "Open", val: { path: "/ws?secret=s" } } }
     expect((redact(value) as ReturnType<typeof clean>).inner).toEqual({
