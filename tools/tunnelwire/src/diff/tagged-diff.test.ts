@@ -1,4 +1,5 @@
 // What happens to the items of a union or an enum between two versions, told apart by tag.
+// Compared strictly: an added item carries `reuses` only when it takes a gone item's tag.
 import { describe, expect, it } from "vitest"
 import { diffTagged, type TaggedItem } from "./tagged-diff.ts"
 
@@ -16,27 +17,27 @@ const nothing = { added: [], removed: [], renamed: [], shifted: [], inserted: []
 
 describe("diffing the items of a union or enum", () => {
   it("finds nothing between equal item lists", () => {
-    expect(diffTagged(items("A", "B"), items("A", "B"), always)).toEqual(nothing)
+    expect(diffTagged(items("A", "B"), items("A", "B"), always)).toStrictEqual(nothing)
   })
 
   it("an item at a new tag is added; one whose tag nobody holds any more is removed", () => {
-    expect(diffTagged(items("A", "B"), items("A", "B", "C"), never)).toEqual({
+    expect(diffTagged(items("A", "B"), items("A", "B", "C"), never)).toStrictEqual({
       ...nothing,
       added: [{ name: "C", tag: 2 }],
     })
-    expect(diffTagged(items("A", "B", "C"), items("A", "B"), never)).toEqual({
+    expect(diffTagged(items("A", "B", "C"), items("A", "B"), never)).toStrictEqual({
       ...nothing,
       removed: [{ name: "C", tag: 2 }],
     })
   })
 
   it("an item at the tag of an item that is gone reuses it, unless only its name changed", () => {
-    expect(diffTagged(items("A", "B"), items("A", "C"), never)).toEqual({
+    expect(diffTagged(items("A", "B"), items("A", "C"), never)).toStrictEqual({
       ...nothing,
       added: [{ name: "C", tag: 1, reuses: "B" }],
       removed: [{ name: "B", tag: 1 }],
     })
-    expect(diffTagged(items("A", "B"), items("A", "C"), always)).toEqual({
+    expect(diffTagged(items("A", "B"), items("A", "C"), always)).toStrictEqual({
       ...nothing,
       renamed: [{ from: "B", to: "C", tag: 1 }],
     })
@@ -48,7 +49,7 @@ describe("diffing the items of a union or enum", () => {
       asked.push([older, newer])
       return true
     })
-    expect(asked).toEqual([
+    expect(asked).toStrictEqual([
       [
         { name: "B", tag: 1 },
         { name: "C", tag: 1 },
@@ -57,7 +58,7 @@ describe("diffing the items of a union or enum", () => {
   })
 
   it("an item both versions have, under another tag, is shifted", () => {
-    expect(diffTagged(items("A", "B"), items("B", "A"), always)).toEqual({
+    expect(diffTagged(items("A", "B"), items("B", "A"), always)).toStrictEqual({
       ...nothing,
       shifted: [
         { name: "A", from: 0, to: 1 },
@@ -67,7 +68,7 @@ describe("diffing the items of a union or enum", () => {
   })
 
   it("a new item at a tag a kept item held is inserted; an old one at a tag a kept item took is dropped", () => {
-    expect(diffTagged(items("A", "B"), items("X", "A", "B"), never)).toEqual({
+    expect(diffTagged(items("A", "B"), items("X", "A", "B"), never)).toStrictEqual({
       ...nothing,
       shifted: [
         { name: "A", from: 0, to: 1 },
@@ -76,7 +77,7 @@ describe("diffing the items of a union or enum", () => {
       inserted: [{ name: "X", tag: 0 }],
       added: [],
     })
-    expect(diffTagged(items("X", "A", "B"), items("A", "B"), never)).toEqual({
+    expect(diffTagged(items("X", "A", "B"), items("A", "B"), never)).toStrictEqual({
       ...nothing,
       shifted: [
         { name: "A", from: 1, to: 0 },
@@ -88,10 +89,10 @@ describe("diffing the items of a union or enum", () => {
 
   it("keeps added and inserted apart, and removed and dropped apart, in one diff", () => {
     const diff = diffTagged(items("X", "A", "Y=5"), items("A", "Z=7", "W=1"), never)
-    expect(diff.shifted).toEqual([{ name: "A", from: 1, to: 0 }])
-    expect(diff.dropped).toEqual([{ name: "X", tag: 0 }])
-    expect(diff.removed).toEqual([{ name: "Y", tag: 5 }])
-    expect(diff.inserted).toEqual([{ name: "W", tag: 1 }])
-    expect(diff.added).toEqual([{ name: "Z", tag: 7 }])
+    expect(diff.shifted).toStrictEqual([{ name: "A", from: 1, to: 0 }])
+    expect(diff.dropped).toStrictEqual([{ name: "X", tag: 0 }])
+    expect(diff.removed).toStrictEqual([{ name: "Y", tag: 5 }])
+    expect(diff.inserted).toStrictEqual([{ name: "W", tag: 1 }])
+    expect(diff.added).toStrictEqual([{ name: "Z", tag: 7 }])
   })
 })
