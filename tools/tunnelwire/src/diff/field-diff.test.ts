@@ -51,6 +51,15 @@ describe("diffing struct fields", () => {
     expect(diff.removed).toEqual([])
   })
 
+  it("keeps reporting the fields added and removed beside a rename", () => {
+    const shrunk = diffFields([field("a"), field("b"), field("c")], [field("a"), field("z")], relate)
+    expect(shrunk.renamed.map((r) => [r.from.name, r.to.name])).toEqual([["b", "z"]])
+    expect(shrunk.removed).toEqual([{ field: field("c"), index: 2 }])
+    const grown = diffFields([field("a"), field("b")], [field("a"), field("z"), field("d")], relate)
+    expect(grown.renamed.map((r) => [r.from.name, r.to.name])).toEqual([["b", "z"]])
+    expect(grown.added).toEqual([{ field: field("d"), index: 2 }])
+  })
+
   it("does not rename across positions", () => {
     const diff = diffFields([field("a"), field("b")], [field("z"), field("a")], relate)
     expect(diff.renamed).toEqual([])
