@@ -3,6 +3,8 @@
 // mechanical composition of the adjacent steps: for every pair of versions and every root type,
 // the fused upgrade gives what running the steps one by one gives, and refuses what they refuse
 // with the same error.
+
+import { upgradeContext } from "@tunnelwire/runtime/codegen"
 import fc from "fast-check"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import * as steps1to2 from "../../src/gen/migrations/v1-v2.js"
@@ -18,7 +20,6 @@ import * as versionedV4 from "../../src/gen/versioned-v4.js"
 import * as versionedV5 from "../../src/gen/versioned-v5.js"
 import * as versionedV6 from "../../src/gen/versioned-v6.js"
 import { PROTOCOL_VERSIONS, type ProtocolVersion, schemaOf } from "../../src/index.js"
-import { upgradeContext } from "@tunnelwire/runtime/codegen"
 import { arbitraryOf } from "../support/arbitrary.js"
 import { comparable } from "../support/comparable.js"
 import { SHARED_ROOTS, stepConverter } from "./chain.js"
