@@ -156,6 +156,19 @@ export function readFixedData(bc: bare.ByteCursor, length: number): ArrayBuffer 
   return bytes.slice(start, start + length).buffer
 }
 
+/**
+ * `length` bytes at the cursor as a view of the input, not a copy. Only for generated code that
+ * hands the view to a converter declared to copy out of it (`upgradesCopyOutOf`): the view must
+ * never reach a decoded value, which would then alias the caller's buffer.
+ */
+export function lendFixedData(bc: bare.ByteCursor, length: number): Uint8Array {
+  const start = bc.offset
+  const bytes = bc.bytes
+  if (start + length > bytes.length) throw new bare.BareError(start, "missing bytes")
+  bc.offset = start + length
+  return bytes.subarray(start, start + length)
+}
+
 function readLength32(bc: bare.ByteCursor): number {
   const first = bc.bytes[bc.offset]
   // A one-byte prefix, the common case, cannot be malformed: no guarded read needed.

@@ -10,7 +10,11 @@
 // A runner-wide index (`lastCommandIdx`, `lastEventIdx`) cannot say which actors it covers, so it
 // goes up as "nothing acknowledged" (an empty checkpoint list): the peer resends, and both
 // families tolerate duplicates. Going down, only an empty checkpoint list has a v3 form.
-import type { HandWrittenDowngrades, HandWrittenUpgrades } from "../gen/migrations/v3-v4.js"
+import type {
+  CopyOutCandidate,
+  HandWrittenDowngrades,
+  HandWrittenUpgrades,
+} from "../gen/migrations/v3-v4.js"
 import { messageIdOfV3Id, messageIndexOfV3Id, partsOfV3Id, v3IdOf } from "./v3-v4-ids.js"
 
 /** v3 `lastCommandIdx`/`lastEventIdx` meaning "none": everything is still to be (re)sent. */
@@ -18,6 +22,14 @@ export const NO_V3_INDEX = -1n
 
 /** What mk1 serverless init packets count as (Rivet's engine maps them to version 3). */
 export const MK1_PROTOCOL_VERSION = 3
+
+/**
+ * The v3 ids the upgrades below only copy parts out of (v3-v4-ids.ts), never keep: the versioned
+ * decode reads them as views of its input rather than as `ArrayBuffer`s of their own, saving two
+ * allocations per tunnel message. `HandWrittenUpgrades` types them, and every type holding one,
+ * as such views (`ArrayBuffer | Uint8Array`), so passing one on into a v4 value does not compile.
+ */
+export const upgradesCopyOutOf = ["RequestId", "MessageId"] as const satisfies CopyOutCandidate[]
 
 export const upgrades = {
   KvMetadata: (value) => ({ version: value.version, updateTs: value.createTs }),

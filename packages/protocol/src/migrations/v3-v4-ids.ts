@@ -9,6 +9,9 @@
 //
 // so every v4 id goes down to v3 and back up unchanged, and a v3 id goes up to v4 keeping its
 // first 8 (request) or 10 (message) bytes: a v3 peer's ids are random, so the rest cannot travel.
+//
+// Going up, a v3 id may be a view of the bytes being decoded (the versioned decode lends it, see
+// `upgradesCopyOutOf` in v3-to-v4.ts): these functions only copy bytes out of it, never keep it.
 
 const V3_ID_LENGTH = 16
 const PART_LENGTH = 4
@@ -25,8 +28,11 @@ export interface MessageIdParts extends IdParts {
   readonly messageIndex: number
 }
 
-export function partsOfV3Id(id: ArrayBuffer): IdParts {
-  const bytes = new Uint8Array(id)
+/** A v3 id as the codec returns it, or as the versioned decode lends it: a view of its input. */
+export type V3IdBytes = ArrayBuffer | Uint8Array
+
+export function partsOfV3Id(id: V3IdBytes): IdParts {
+  const bytes = bytesOf(id)
   return { gatewayId: part(bytes, 0), requestId: part(bytes, PART_LENGTH) }
 }
 
@@ -35,8 +41,8 @@ export function partsOfV3Id(id: ArrayBuffer): IdParts {
  * fields are written out, not spread from `partsOfV3Id`: spreading into a literal that adds a
  * property takes V8's slow path (over a microsecond per message here).
  */
-export function messageIdOfV3Id(requestId: ArrayBuffer, messageIndex: number): MessageIdParts {
-  const bytes = new Uint8Array(requestId)
+export function messageIdOfV3Id(requestId: V3IdBytes, messageIndex: number): MessageIdParts {
+  const bytes = bytesOf(requestId)
   return {
     gatewayId: part(bytes, 0),
     requestId: part(bytes, PART_LENGTH),
@@ -45,8 +51,8 @@ export function messageIdOfV3Id(requestId: ArrayBuffer, messageIndex: number): M
 }
 
 /** The u16 stored at bytes 8..10 of a v3 message id. */
-export function messageIndexOfV3Id(id: ArrayBuffer): number {
-  const bytes = new Uint8Array(id)
+export function messageIndexOfV3Id(id: V3IdBytes): number {
+  const bytes = bytesOf(id)
   return (bytes[INDEX_OFFSET] ?? 0) | ((bytes[INDEX_OFFSET + 1] ?? 0) << 8)
 }
 
@@ -60,6 +66,10 @@ export function v3IdOf(parts: IdParts, messageIndex?: number): ArrayBuffer {
     id[INDEX_OFFSET + 1] = messageIndex >>> 8
   }
   return id.buffer
+}
+
+function bytesOf(id: V3IdBytes): Uint8Array {
+  return id instanceof Uint8Array ? id : new Uint8Array(id)
 }
 
 /** The 4 bytes of `id` from `start`, zero-padded past its end, as an `ArrayBuffer` of their own. */

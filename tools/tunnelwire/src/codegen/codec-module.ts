@@ -15,6 +15,16 @@ import { runtimeImport } from "./runtime-import.ts"
 
 const INDENT = "    "
 
+/** How reader code names what it reads: the codec module's own readers, or another module's. */
+export interface ReaderScope {
+  /** An expression reading named type `name` from `bc`. */
+  readonly readNamed: (name: string) => string
+  /** How a TypeScript type refers to named type (or numeric alias) `name`. */
+  readonly qualify: (name: string) => string
+}
+
+const CODEC_SCOPE: ReaderScope = { readNamed: (name) => `read${name}(bc)`, qualify: (n) => n }
+
 /**
  * `gen/vN/codec.ts`: the types of one schema version, a reader for each named type, and the
  * low-level `writeX(cursor, value)` over the encoder module's two passes. The readers refuse
@@ -31,27 +41,11 @@ export function emitCodecModule(source: string, schemaPath: string): string {
   for (const def of ast.defs) {
     body.push(...declaration(def), "")
     if (resolved(def.type, ast).tag === "void") continue
-    body.push(...reader(def, ast, helpers), "", ...writer(def), "")
+    body.push(...reader(def, ast, helpers, CODEC_SCOPE), "", ...writer(def), "")
   }
   const helperCode = helpers.emitted.flatMap((helper) => [...helper, ""])
   const code = [...helperCode, ...body].join("\n")
-  const runtime = [
-    "readBool",
-    "readCollectionLength",
-    "readF32",
-    "readF64",
-    "readFixedData",
-    "readI16",
-    "readI32",
-    "readI64",
-    "readI8",
-    "readLengthPrefixedData",
-    "readLengthPrefixedString",
-    "readU16",
-    "readU32",
-    "readU64",
-    "readU8",
-  ].filter((name) => new RegExp(`(?<![.\\w])${name}\\(`).test(code))
+  const runtime = usedRuntimeReaders(code)
   const encoders = ast.defs
     .filter((def) => resolved(def.type, ast).tag !== "void")
     .flatMap((def) => [`put${def.alias}`, `size${def.alias}`])
@@ -69,6 +63,30 @@ export function emitCodecModule(source: string, schemaPath: string): string {
     code.trimEnd(),
     "",
   ].join("\n")
+}
+
+const RUNTIME_READERS = [
+  "lendFixedData",
+  "readBool",
+  "readCollectionLength",
+  "readF32",
+  "readF64",
+  "readFixedData",
+  "readI16",
+  "readI32",
+  "readI64",
+  "readI8",
+  "readLengthPrefixedData",
+  "readLengthPrefixedString",
+  "readU16",
+  "readU32",
+  "readU64",
+  "readU8",
+]
+
+/** The runtime readers `code` calls, to import. */
+export function usedRuntimeReaders(code: string): string[] {
+  return RUNTIME_READERS.filter((name) => new RegExp(`(?<![.\\w])${name}\\(`).test(code))
 }
 
 function declaration(def: AliasedType): string[] {
@@ -106,10 +124,16 @@ function declaration(def: AliasedType): string[] {
   }
 }
 
-function reader(def: AliasedType, ast: SchemaAst, helpers: HelperNames): string[] {
+/** `export function readX(bc)`: named type `def` read in `scope`, returning the scope's `X`. */
+export function reader(
+  def: AliasedType,
+  ast: SchemaAst,
+  helpers: HelperNames,
+  scope: ReaderScope,
+): string[] {
   return [
     `export function read${def.alias}(bc: bare.ByteCursor): ${def.alias} {`,
-    ...readBody(def.type, def.alias, ast, helpers).map((line) => INDENT + line),
+    ...readBody(def.type, def.alias, ast, helpers, scope).map((line) => INDENT + line),
     "}",
   ]
 }
@@ -123,13 +147,20 @@ function writer(def: AliasedType): string[] {
 }
 
 /** Statements returning a `typeName` read from `bc`. */
-function readBody(type: Type, typeName: string, ast: SchemaAst, helpers: HelperNames): string[] {
+function readBody(
+  type: Type,
+  typeName: string,
+  ast: SchemaAst,
+  helpers: HelperNames,
+  scope: ReaderScope,
+): string[] {
   switch (type.tag) {
     case "struct":
       return [
         "return {",
         ...type.data.map(
-          (field, i) => `${INDENT}${field.name}: ${readExpression(type.types[i]!, ast, helpers)},`,
+          (field, i) =>
+            `${INDENT}${field.name}: ${readExpression(type.types[i]!, ast, helpers, scope)},`,
         ),
         "}",
       ]
@@ -138,20 +169,22 @@ function readBody(type: Type, typeName: string, ast: SchemaAst, helpers: HelperN
         type.data.map((tag, i) => {
           const member = type.types[i]!
           const val =
-            resolved(member, ast).tag === "void" ? "null" : readExpression(member, ast, helpers)
+            resolved(member, ast).tag === "void"
+              ? "null"
+              : readExpression(member, ast, helpers, scope)
           return [tag.val, `return { tag: ${JSON.stringify(memberName(member))}, val: ${val} }`]
         }),
       )
     case "enum":
       return tagSwitch(type.data.map((value) => [value.val, `return ${typeName}.${value.name}`]))
     case "optional":
-      return [`return readBool(bc) ? ${readExpression(type.types[0], ast, helpers)} : null`]
+      return [`return readBool(bc) ? ${readExpression(type.types[0], ast, helpers, scope)} : null`]
     case "list":
-      return listBody(type, ast, helpers)
+      return listBody(type, ast, helpers, scope)
     case "map":
-      return mapBody(type, ast, helpers)
+      return mapBody(type, ast, helpers, scope)
     default:
-      return [`return ${readExpression(type, ast, helpers)}`]
+      return [`return ${readExpression(type, ast, helpers, scope)}`]
   }
 }
 
@@ -177,8 +210,9 @@ function listBody(
   type: Extract<Type, { tag: "list" }>,
   ast: SchemaAst,
   helpers: HelperNames,
+  scope: ReaderScope,
 ): string[] {
-  const item = readExpression(type.types[0], ast, helpers)
+  const item = readExpression(type.types[0], ast, helpers, scope)
   const fill = [
     `const result = [${item}]`,
     `for (let i = 1; i < len; i++) {`,
@@ -203,20 +237,21 @@ function mapBody(
   type: Extract<Type, { tag: "map" }>,
   ast: SchemaAst,
   helpers: HelperNames,
+  scope: ReaderScope,
 ): string[] {
   const [keyType, valueType] = type.types
   const entrySize = minEncodedSize(keyType, ast) + minEncodedSize(valueType, ast)
   return [
     `const len = readCollectionLength(bc, ${entrySize})`,
-    `const result = new Map<${typeScriptType(keyType)}, ${typeScriptType(valueType)}>()`,
+    `const result = new Map<${typeScriptType(keyType, scope.qualify)}, ${typeScriptType(valueType, scope.qualify)}>()`,
     "for (let i = 0; i < len; i++) {",
     `${INDENT}const offset = bc.offset`,
-    `${INDENT}const key = ${readExpression(keyType, ast, helpers)}`,
+    `${INDENT}const key = ${readExpression(keyType, ast, helpers, scope)}`,
     `${INDENT}if (result.has(key)) {`,
     `${INDENT}${INDENT}bc.offset = offset`,
     `${INDENT}${INDENT}throw new bare.BareError(offset, "duplicated key")`,
     `${INDENT}}`,
-    `${INDENT}result.set(key, ${readExpression(valueType, ast, helpers)})`,
+    `${INDENT}result.set(key, ${readExpression(valueType, ast, helpers, scope)})`,
     "}",
     "return result",
   ]
@@ -239,16 +274,21 @@ const PRIMITIVE_READERS: Readonly<Record<string, string>> = {
 }
 
 /** An expression reading one `type` from `bc`; compound inline types get a helper function. */
-function readExpression(type: Type, ast: SchemaAst, helpers: HelperNames): string {
-  if (type.tag === "alias") return `read${type.data}(bc)`
+function readExpression(
+  type: Type,
+  ast: SchemaAst,
+  helpers: HelperNames,
+  scope: ReaderScope,
+): string {
+  if (type.tag === "alias") return scope.readNamed(type.data)
   if (type.tag === "data") {
     return type.data === null ? "readLengthPrefixedData(bc)" : `readFixedData(bc, ${type.data.val})`
   }
   const primitive = PRIMITIVE_READERS[type.tag]
   if (primitive !== undefined) return primitive
   const name = helpers.nameFor("read", type, (helperName) => [
-    `function ${helperName}(bc: bare.ByteCursor): ${typeScriptType(type)} {`,
-    ...readBody(type, "", ast, helpers).map((line) => INDENT + line),
+    `function ${helperName}(bc: bare.ByteCursor): ${typeScriptType(type, scope.qualify)} {`,
+    ...readBody(type, "", ast, helpers, scope).map((line) => INDENT + line),
     "}",
   ])
   return `${name}(bc)`

@@ -1,5 +1,6 @@
 import type { SchemaDescriptor, TypeDescriptor } from "../schema/model.ts"
 import { classifyTypeEvolution, type TypeEvolution } from "../schema/type-evolution.ts"
+import type { Lending } from "./lending.ts"
 
 /**
  * The upgrade chain from each older version to the latest, composed at generation time: one
@@ -15,6 +16,7 @@ import { classifyTypeEvolution, type TypeEvolution } from "../schema/type-evolut
  *
  * Upgrades are pure, so a refusal is re-run through the step-by-step chain (see the callers in
  * versioned-module.ts): where several steps would refuse, the chain says which one comes first.
+ * Under `lending`, a function over a type a lent view can sit in takes the lent form of it.
  */
 export interface FusedUpgrades {
   /** Declarations of every fused function the entry points need. */
@@ -30,6 +32,7 @@ export interface FusedUpgrades {
 export function emitFusedUpgrades(
   schemas: readonly SchemaDescriptor[],
   overrides: readonly (readonly string[])[],
+  lending?: Lending,
 ): FusedUpgrades {
   const first = schemas[0]!.version
   const latest = schemas[schemas.length - 1]!.version
@@ -41,6 +44,9 @@ export function emitFusedUpgrades(
       overridden.includes(name) ? "changed" : evolution.get(name)
   })
   const kindAt = (name: string, step: number) => steps[step - first]!(name)
+  // A type a lent view can sit in takes it as `gen/vN/lent.ts` declares it (see lending.ts).
+  const typeAt = (version: number, name: string) =>
+    lending?.holders.get(version)?.has(name) ? `l${version}.${name}` : `v${version}.${name}`
 
   /** Function names by `type@from-to`; `null` when the run leaves the value as it is. */
   const names = new Map<string, string | null>()
@@ -72,7 +78,7 @@ export function emitFusedUpgrades(
       names.set(key, null)
       return null
     }
-    const signature = `function ${fn}(value: v${from}.${name}): v${to}.${name}`
+    const signature = `function ${fn}(value: ${typeAt(from, name)}): ${typeAt(to, name)}`
     bodies.push([`${signature} {`, ...body, "}", ""])
     return fn
   }

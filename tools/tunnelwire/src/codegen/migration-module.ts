@@ -9,6 +9,17 @@ import { runtimeImport } from "./runtime-import.ts"
 
 type Direction = "upgrade" | "downgrade"
 
+/**
+ * At the step whose hand-written upgrades copy out of `lent` data types (lending.ts): the older
+ * types a view can sit in, which the upgrades take as `gen/vA/lent.ts` declares them.
+ */
+export interface StepLending {
+  readonly lent: readonly string[]
+  readonly holders: ReadonlySet<string>
+  /** The data types a module may declare there (lending.ts `copyOutCandidates`). */
+  readonly candidates: readonly string[]
+}
+
 /** Types that need a person to write their converters between `older` and `newer`. */
 export function handWrittenTypes(older: SchemaDescriptor, newer: SchemaDescriptor): string[] {
   return [...classifyTypeEvolution(older, newer)]
@@ -46,6 +57,7 @@ export function emitMigrationModule(
   newer: SchemaDescriptor,
   convertersModule: string,
   overrides: readonly string[] = [],
+  lending?: StepLending,
 ): string {
   const evolution = classifyTypeEvolution(older, newer)
   const shared = [...evolution].filter(([, e]) => e !== "added" && e !== "removed").map(([n]) => n)
@@ -57,12 +69,13 @@ export function emitMigrationModule(
   const lines: string[] = []
   for (const direction of ["upgrade", "downgrade"] as const) {
     const [from, to] = direction === "upgrade" ? ["older", "newer"] : ["newer", "older"]
+    const input = inputType(direction, lending)
     const table = direction === "upgrade" ? "UpgradeTable" : "DowngradeTable"
     lines.push(
       `/** Every v${direction === "upgrade" ? `${a} → v${b}` : `${b} → v${a}`} converter, by type name. */`,
       `export interface ${table} {`,
       ...shared.map(
-        (name) => `  ${name}(value: ${from}.${name}, ctx: MigrationContext): ${to}.${name}`,
+        (name) => `  ${name}(value: ${input(name)}, ctx: MigrationContext): ${to}.${name}`,
       ),
       "}",
       "",
@@ -70,15 +83,25 @@ export function emitMigrationModule(
       `export interface HandWritten${direction === "upgrade" ? "Upgrades" : "Downgrades"} {`,
       ...handWritten.map(
         (name) =>
-          `  ${name}(value: ${from}.${name}, ctx: MigrationContext, convert: ${table}): ${to}.${name}`,
+          `  ${name}(value: ${input(name)}, ctx: MigrationContext, convert: ${table}): ${to}.${name}`,
       ),
       "}",
       "",
     )
+    if (from === "older" && lending !== undefined) {
+      lines.push(
+        "/**",
+        ` * The v${a} data types the upgrades may declare they only copy out of (\`upgradesCopyOutOf\`):`,
+        " * they then take them, and every type holding one, as views too (`lent.X`).",
+        " */",
+        `export type CopyOutCandidate = ${lending.candidates.map((name) => JSON.stringify(name)).join(" | ")}`,
+        "",
+      )
+    }
   }
 
   for (const direction of ["upgrade", "downgrade"] as const) {
-    const context: EmitContext = { older, newer, evolution, direction, overrides }
+    const context: EmitContext = { older, newer, evolution, direction, overrides, lending }
     const table = direction === "upgrade" ? "UpgradeTable" : "DowngradeTable"
     lines.push(`export const ${direction}: ${table} = {`)
     for (const name of shared) lines.push(`  ${name}: ${direction}${name},`)
@@ -102,9 +125,18 @@ export function emitMigrationModule(
     runtimeImport([...helpers, "type MigrationContext"]),
     `import type * as older from "../v${a}/codec.js"`,
     `import type * as newer from "../v${b}/codec.js"`,
+    ...(lending === undefined ? [] : [`import type * as lent from "../v${a}/lent.js"`]),
     "",
   ]
   return `${header.join("\n")}\n${body}\n`
+}
+
+/** How a converter's input type is named: the codec's, or the lent form where a view can sit. */
+function inputType(direction: Direction, lending: StepLending | undefined) {
+  return (name: string): string => {
+    if (direction === "downgrade") return `newer.${name}`
+    return lending?.holders.has(name) ? `lent.${name}` : `older.${name}`
+  }
 }
 
 interface EmitContext {
@@ -113,13 +145,15 @@ interface EmitContext {
   readonly evolution: ReadonlyMap<string, TypeEvolution>
   readonly direction: Direction
   readonly overrides: readonly string[]
+  readonly lending: StepLending | undefined
 }
 
 function emitConverter(context: EmitContext, name: string): string[] {
   const { direction, evolution } = context
-  const [from, to] = direction === "upgrade" ? ["older", "newer"] : ["newer", "older"]
+  const to = direction === "upgrade" ? "newer" : "older"
   const kind = context.overrides.includes(name) ? "changed" : evolution.get(name)
-  const signature = `function ${direction}${name}(value: ${from}.${name}, ctx: MigrationContext): ${to}.${name}`
+  const input = inputType(direction, context.lending)(name)
+  const signature = `function ${direction}${name}(value: ${input}, ctx: MigrationContext): ${to}.${name}`
   switch (kind) {
     case "identical":
       return [`${signature} {`, "  return value", "}"]

@@ -1,5 +1,6 @@
 import type { SchemaDescriptor } from "../schema/model.ts"
 import { emitFusedUpgrades, type FusedUpgrades } from "./fused-upgrade.ts"
+import type { Lending } from "./lending.ts"
 import { runtimeImport } from "./runtime-import.ts"
 
 /**
@@ -7,26 +8,34 @@ import { runtimeImport } from "./runtime-import.ts"
  * version and decoders that read any version into the latest shape, each running exactly the
  * chain of adjacent steps between the two versions; plus the same over embedded-version frames.
  * Upgrades run the chain fused into one function per older version (see fused-upgrade.ts);
- * `overrides[i]` are the hand-written converters' overrides between `schemas[i]` and the next.
+ * `overrides[i]` are the hand-written converters' overrides between `schemas[i]` and the next;
+ * `familyLending` says which older bytes are read with views lent to the chain (lending.ts).
  */
 export function emitVersionedModule(
   schemas: readonly SchemaDescriptor[],
   overrides: readonly (readonly string[])[] = [],
+  familyLending?: Lending,
 ): string {
   const versions = schemas.map((s) => s.version)
   const latest = schemas[schemas.length - 1]!
   const L = latest.version
   const roots = latest.roots.filter((root) => schemas.every((s) => s.types[root] !== undefined))
-  const fusion = emitFusedUpgrades(schemas, overrides)
-  const rootLines = roots.flatMap((root) => emitRoot(root, versions, L, fusion))
+  // A module whose chain stops before the lending step reads every version with the codec.
+  const lending = familyLending !== undefined && familyLending.step < L ? familyLending : undefined
+  const fusion = emitFusedUpgrades(schemas, overrides, lending)
+  const rootLines = roots.flatMap((root) => emitRoot(root, versions, L, fusion, lending))
   const fusedLines = fusion.lines
   const helpers = ["mapEntries", "mapList"].filter((h) =>
     fusedLines.some((l) => l.includes(`${h}(`)),
+  )
+  const lentVersions = (lending?.versions ?? []).filter((v) =>
+    [...rootLines, ...fusedLines].some((l) => l.includes(`l${v}.`)),
   )
   const lines: string[] = [
     runtimeImport([
       "type BytesLike",
       "checkedVersion",
+      ...(lentVersions.length > 0 ? ["decodeRoot"] : []),
       "type DowngradeOptions",
       ...helpers,
       "MessageDropped",
@@ -37,6 +46,7 @@ export function emitVersionedModule(
       "writeEmbeddedVersion",
     ]),
     ...versions.map((v) => `import * as v${v} from "./v${v}/index.js"`),
+    ...lentVersions.map((v) => `import * as l${v} from "./v${v}/lent.js"`),
     ...versions.slice(0, -1).map((v) => `import * as m${v} from "./migrations/v${v}-v${v + 1}.js"`),
     "",
     `const VERSIONS = [${versions.join(", ")}] as const`,
@@ -78,6 +88,7 @@ function emitRoot(
   versions: readonly number[],
   latest: number,
   fusion: FusedUpgrades,
+  lending: Lending | undefined,
 ): string[] {
   const upChain = (v: number, expr: string): string => {
     let out = expr
@@ -99,6 +110,13 @@ function emitRoot(
   const converting = versions.filter((v) => fusion.call(root, v, "message") !== "message")
   const upgradeFrom = (v: number, expr: string) =>
     converting.includes(v) ? `${fromVersion(v)}(${expr})` : expr
+  // Versions whose bytes are read with views lent to the fused chain (see lending.ts).
+  const lendingFrom = converting.filter((v) => lending?.holders.get(v)?.has(root))
+  const decodeFrom = (v: number) => `decode${root}FromV${v}`
+  const decodeVersion = (v: number) =>
+    lendingFrom.includes(v)
+      ? `${decodeFrom(v)}(bytes)`
+      : upgradeFrom(v, `v${v}.decode${root}(bytes)`)
   return [
     ...converting.flatMap((v) => [
       `/** A v${v} \`${root}\` in the v${latest} shape: the fused chain, or on a refusal the step-by-step one, which names the step that refuses first. */`,
@@ -111,14 +129,27 @@ function emitRoot(
       "}",
       "",
     ]),
+    ...lendingFrom.flatMap((v) => [
+      "/**",
+      ` * v${v} bytes of \`${root}\` in the v${latest} shape. The fused chain reads ${lending!.lent.join(" and ")} as views of`,
+      ` * \`bytes\`, which the v${lending!.step} → v${lending!.step + 1} upgrades only copy out of; on a refusal, the step-by-step`,
+      " * chain runs on the codec's own values and names the step that refuses first.",
+      " */",
+      `function ${decodeFrom(v)}(bytes: BytesLike): ${L} {`,
+      `  const message = decodeRoot(l${v}.read${root}, bytes, ${JSON.stringify(root)}, ${v})`,
+      "  try {",
+      `    return ${fusion.call(root, v, "message")}`,
+      "  } catch {",
+      `    return ${upChain(v, `v${v}.decode${root}(bytes)`)}`,
+      "  }",
+      "}",
+      "",
+    ]),
     `/** Reads a \`${root}\` of any version into the v${latest} shape. Throws \`DecodeError\` or \`VersionError\`. */`,
     `export function decode${root}(bytes: BytesLike, options: VersionOptions): ${L} {`,
     `  const version = namedVersion(options, "decode${root}")`,
     "  switch (version) {",
-    ...versions.flatMap((v) => [
-      `    case ${v}:`,
-      `      return ${upgradeFrom(v, `v${v}.decode${root}(bytes)`)}`,
-    ]),
+    ...versions.flatMap((v) => [`    case ${v}:`, `      return ${decodeVersion(v)}`]),
     "  }",
     "}",
     "",

@@ -3,6 +3,12 @@ import type { SourcePosition } from "../schema/model.ts"
 
 export type Direction = "upgrade" | "downgrade"
 
+/**
+ * The exported list of fixed-size data types a module's upgrades only copy bytes out of, never
+ * keep: the versioned decode may lend them as views of the bytes it reads (see lent-module.ts).
+ */
+export const COPIED_OUT_NAME = "upgradesCopyOutOf"
+
 /** The exported object a hand-written module declares for each direction. */
 export const TABLE_NAME: Readonly<Record<Direction, string>> = {
   upgrade: "upgrades",
@@ -43,6 +49,8 @@ export interface HandWrittenModule {
   readonly file: string
   readonly source: string
   readonly tables: Readonly<Record<Direction, ConverterTable | undefined>>
+  /** The type names `upgradesCopyOutOf` lists (none when the module declares no such list). */
+  readonly upgradesCopyOutOf: readonly string[]
 }
 
 /** Reads which converters a hand-written `migrations/vA-to-vB.ts` declares, without running it. */
@@ -86,13 +94,29 @@ export function readHandWrittenModule(file: string, source: string): HandWritten
     file,
     source,
     tables: { upgrade: readTable("upgrade"), downgrade: readTable("downgrade") },
+    upgradesCopyOutOf: exportedStringList(sourceFile, COPIED_OUT_NAME),
   }
+}
+
+/** The string literals of `export const name = ["A", "B"] …`; a non-literal element is skipped. */
+function exportedStringList(sourceFile: ts.SourceFile, name: string): string[] {
+  const initializer = exportedInitializer(sourceFile, name)
+  if (initializer === undefined || !ts.isArrayLiteralExpression(initializer)) return []
+  return initializer.elements.filter(ts.isStringLiteralLike).map((element) => element.text)
 }
 
 function exportedObjectLiteral(
   sourceFile: ts.SourceFile,
   name: string,
 ): ts.ObjectLiteralExpression | undefined {
+  const initializer = exportedInitializer(sourceFile, name)
+  return initializer !== undefined && ts.isObjectLiteralExpression(initializer)
+    ? initializer
+    : undefined
+}
+
+/** The value `const name = …` is initialised with, past any `satisfies`, `as` or parentheses. */
+function exportedInitializer(sourceFile: ts.SourceFile, name: string): ts.Expression | undefined {
   for (const statement of sourceFile.statements) {
     if (!ts.isVariableStatement(statement)) continue
     for (const declaration of statement.declarationList.declarations) {
@@ -106,7 +130,7 @@ function exportedObjectLiteral(
       ) {
         initializer = initializer.expression
       }
-      if (initializer !== undefined && ts.isObjectLiteralExpression(initializer)) return initializer
+      return initializer
     }
   }
   return undefined

@@ -3,6 +3,7 @@ import { downgrades, upgrades } from "../../migrations/v3-to-v4.js"
 import { type MigrationContext, mapList } from "@tunnelwire/runtime/codegen"
 import type * as older from "../v3/codec.js"
 import type * as newer from "../v4/codec.js"
+import type * as lent from "../v3/lent.js"
 
 // Typed here too, so a hand-written module without `satisfies` still cannot drift.
 const handWrittenUpgrades: HandWrittenUpgrades = upgrades
@@ -50,8 +51,8 @@ export interface UpgradeTable {
   CommandStopActor(value: older.CommandStopActor, ctx: MigrationContext): newer.CommandStopActor
   Command(value: older.Command, ctx: MigrationContext): newer.Command
   CommandWrapper(value: older.CommandWrapper, ctx: MigrationContext): newer.CommandWrapper
-  RequestId(value: older.RequestId, ctx: MigrationContext): newer.RequestId
-  MessageId(value: older.MessageId, ctx: MigrationContext): newer.MessageId
+  RequestId(value: lent.RequestId, ctx: MigrationContext): newer.RequestId
+  MessageId(value: lent.MessageId, ctx: MigrationContext): newer.MessageId
   ToClientRequestStart(value: older.ToClientRequestStart, ctx: MigrationContext): newer.ToClientRequestStart
   ToClientRequestChunk(value: older.ToClientRequestChunk, ctx: MigrationContext): newer.ToClientRequestChunk
   ToClientRequestAbort(value: older.ToClientRequestAbort, ctx: MigrationContext): newer.ToClientRequestAbort
@@ -66,22 +67,22 @@ export interface UpgradeTable {
   ToServerWebSocketMessageAck(value: older.ToServerWebSocketMessageAck, ctx: MigrationContext): newer.ToServerWebSocketMessageAck
   ToServerWebSocketClose(value: older.ToServerWebSocketClose, ctx: MigrationContext): newer.ToServerWebSocketClose
   ToServerTunnelMessageKind(value: older.ToServerTunnelMessageKind, ctx: MigrationContext): newer.ToServerTunnelMessageKind
-  ToServerTunnelMessage(value: older.ToServerTunnelMessage, ctx: MigrationContext): newer.ToServerTunnelMessage
+  ToServerTunnelMessage(value: lent.ToServerTunnelMessage, ctx: MigrationContext): newer.ToServerTunnelMessage
   ToClientTunnelMessageKind(value: older.ToClientTunnelMessageKind, ctx: MigrationContext): newer.ToClientTunnelMessageKind
-  ToClientTunnelMessage(value: older.ToClientTunnelMessage, ctx: MigrationContext): newer.ToClientTunnelMessage
+  ToClientTunnelMessage(value: lent.ToClientTunnelMessage, ctx: MigrationContext): newer.ToClientTunnelMessage
   ToServerInit(value: older.ToServerInit, ctx: MigrationContext): newer.ToServerInit
   ToServerEvents(value: older.ToServerEvents, ctx: MigrationContext): newer.ToServerEvents
   ToServerAckCommands(value: older.ToServerAckCommands, ctx: MigrationContext): newer.ToServerAckCommands
   ToServerStopping(value: older.ToServerStopping, ctx: MigrationContext): newer.ToServerStopping
   ToServerKvRequest(value: older.ToServerKvRequest, ctx: MigrationContext): newer.ToServerKvRequest
-  ToServer(value: older.ToServer, ctx: MigrationContext): newer.ToServer
+  ToServer(value: lent.ToServer, ctx: MigrationContext): newer.ToServer
   ProtocolMetadata(value: older.ProtocolMetadata, ctx: MigrationContext): newer.ProtocolMetadata
   ToClientInit(value: older.ToClientInit, ctx: MigrationContext): newer.ToClientInit
   ToClientCommands(value: older.ToClientCommands, ctx: MigrationContext): newer.ToClientCommands
   ToClientAckEvents(value: older.ToClientAckEvents, ctx: MigrationContext): newer.ToClientAckEvents
   ToClientKvResponse(value: older.ToClientKvResponse, ctx: MigrationContext): newer.ToClientKvResponse
-  ToClient(value: older.ToClient, ctx: MigrationContext): newer.ToClient
-  ToGateway(value: older.ToGateway, ctx: MigrationContext): newer.ToGateway
+  ToClient(value: lent.ToClient, ctx: MigrationContext): newer.ToClient
+  ToGateway(value: lent.ToGateway, ctx: MigrationContext): newer.ToGateway
   ToServerlessServerInit(value: older.ToServerlessServerInit, ctx: MigrationContext): newer.ToServerlessServerInit
   ToServerlessServer(value: older.ToServerlessServer, ctx: MigrationContext): newer.ToServerlessServer
 }
@@ -93,19 +94,25 @@ export interface HandWrittenUpgrades {
   CommandStartActor(value: older.CommandStartActor, ctx: MigrationContext, convert: UpgradeTable): newer.CommandStartActor
   CommandStopActor(value: older.CommandStopActor, ctx: MigrationContext, convert: UpgradeTable): newer.CommandStopActor
   CommandWrapper(value: older.CommandWrapper, ctx: MigrationContext, convert: UpgradeTable): newer.CommandWrapper
-  RequestId(value: older.RequestId, ctx: MigrationContext, convert: UpgradeTable): newer.RequestId
-  MessageId(value: older.MessageId, ctx: MigrationContext, convert: UpgradeTable): newer.MessageId
+  RequestId(value: lent.RequestId, ctx: MigrationContext, convert: UpgradeTable): newer.RequestId
+  MessageId(value: lent.MessageId, ctx: MigrationContext, convert: UpgradeTable): newer.MessageId
   ToClientWebSocketMessage(value: older.ToClientWebSocketMessage, ctx: MigrationContext, convert: UpgradeTable): newer.ToClientWebSocketMessage
   ToServerWebSocketMessageAck(value: older.ToServerWebSocketMessageAck, ctx: MigrationContext, convert: UpgradeTable): newer.ToServerWebSocketMessageAck
-  ToServerTunnelMessage(value: older.ToServerTunnelMessage, ctx: MigrationContext, convert: UpgradeTable): newer.ToServerTunnelMessage
-  ToClientTunnelMessage(value: older.ToClientTunnelMessage, ctx: MigrationContext, convert: UpgradeTable): newer.ToClientTunnelMessage
+  ToServerTunnelMessage(value: lent.ToServerTunnelMessage, ctx: MigrationContext, convert: UpgradeTable): newer.ToServerTunnelMessage
+  ToClientTunnelMessage(value: lent.ToClientTunnelMessage, ctx: MigrationContext, convert: UpgradeTable): newer.ToClientTunnelMessage
   ToServerInit(value: older.ToServerInit, ctx: MigrationContext, convert: UpgradeTable): newer.ToServerInit
   ToServerAckCommands(value: older.ToServerAckCommands, ctx: MigrationContext, convert: UpgradeTable): newer.ToServerAckCommands
   ToClientInit(value: older.ToClientInit, ctx: MigrationContext, convert: UpgradeTable): newer.ToClientInit
   ToClientAckEvents(value: older.ToClientAckEvents, ctx: MigrationContext, convert: UpgradeTable): newer.ToClientAckEvents
-  ToGateway(value: older.ToGateway, ctx: MigrationContext, convert: UpgradeTable): newer.ToGateway
+  ToGateway(value: lent.ToGateway, ctx: MigrationContext, convert: UpgradeTable): newer.ToGateway
   ToServerlessServerInit(value: older.ToServerlessServerInit, ctx: MigrationContext, convert: UpgradeTable): newer.ToServerlessServerInit
 }
+
+/**
+ * The v3 data types the upgrades may declare they only copy out of (`upgradesCopyOutOf`):
+ * they then take them, and every type holding one, as views too (`lent.X`).
+ */
+export type CopyOutCandidate = "RequestId" | "MessageId"
 
 /** Every v4 → v3 converter, by type name. */
 export interface DowngradeTable {
@@ -455,11 +462,11 @@ function upgradeCommandWrapper(value: older.CommandWrapper, ctx: MigrationContex
   return handWrittenUpgrades.CommandWrapper(value, ctx, upgrade)
 }
 
-function upgradeRequestId(value: older.RequestId, ctx: MigrationContext): newer.RequestId {
+function upgradeRequestId(value: lent.RequestId, ctx: MigrationContext): newer.RequestId {
   return handWrittenUpgrades.RequestId(value, ctx, upgrade)
 }
 
-function upgradeMessageId(value: older.MessageId, ctx: MigrationContext): newer.MessageId {
+function upgradeMessageId(value: lent.MessageId, ctx: MigrationContext): newer.MessageId {
   return handWrittenUpgrades.MessageId(value, ctx, upgrade)
 }
 
@@ -526,7 +533,7 @@ function upgradeToServerTunnelMessageKind(value: older.ToServerTunnelMessageKind
   }
 }
 
-function upgradeToServerTunnelMessage(value: older.ToServerTunnelMessage, ctx: MigrationContext): newer.ToServerTunnelMessage {
+function upgradeToServerTunnelMessage(value: lent.ToServerTunnelMessage, ctx: MigrationContext): newer.ToServerTunnelMessage {
   return handWrittenUpgrades.ToServerTunnelMessage(value, ctx, upgrade)
 }
 
@@ -541,7 +548,7 @@ function upgradeToClientTunnelMessageKind(value: older.ToClientTunnelMessageKind
   }
 }
 
-function upgradeToClientTunnelMessage(value: older.ToClientTunnelMessage, ctx: MigrationContext): newer.ToClientTunnelMessage {
+function upgradeToClientTunnelMessage(value: lent.ToClientTunnelMessage, ctx: MigrationContext): newer.ToClientTunnelMessage {
   return handWrittenUpgrades.ToClientTunnelMessage(value, ctx, upgrade)
 }
 
@@ -565,7 +572,7 @@ function upgradeToServerKvRequest(value: older.ToServerKvRequest, ctx: Migration
   return value
 }
 
-function upgradeToServer(value: older.ToServer, ctx: MigrationContext): newer.ToServer {
+function upgradeToServer(value: lent.ToServer, ctx: MigrationContext): newer.ToServer {
   switch (value.tag) {
     case "ToServerInit":
       return { tag: "ToServerInit", val: upgradeToServerInit(value.val, ctx) }
@@ -602,7 +609,7 @@ function upgradeToClientKvResponse(value: older.ToClientKvResponse, ctx: Migrati
   return { requestId: value.requestId, data: upgradeKvResponseData(value.data, ctx) }
 }
 
-function upgradeToClient(value: older.ToClient, ctx: MigrationContext): newer.ToClient {
+function upgradeToClient(value: lent.ToClient, ctx: MigrationContext): newer.ToClient {
   switch (value.tag) {
     case "ToClientInit":
       return { tag: "ToClientInit", val: upgradeToClientInit(value.val, ctx) }
@@ -619,7 +626,7 @@ function upgradeToClient(value: older.ToClient, ctx: MigrationContext): newer.To
   }
 }
 
-function upgradeToGateway(value: older.ToGateway, ctx: MigrationContext): newer.ToGateway {
+function upgradeToGateway(value: lent.ToGateway, ctx: MigrationContext): newer.ToGateway {
   return handWrittenUpgrades.ToGateway(value, ctx, upgrade)
 }
 
