@@ -4,6 +4,7 @@ import * as bare from "@bare-ts/lib"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
+  lendFixedData,
   readBool,
   readCollectionLength,
   readF32,
@@ -292,6 +293,21 @@ describe("data", () => {
     expect(read.byteLength).toBe(3)
     expect(bc.offset).toBe(4)
     expect(errorOf(() => readFixedData(cursor(1, 2), 3))).toMatchObject({
+      offset: 0,
+      issue: "missing bytes",
+    })
+  })
+
+  it("lend fixed data as a view of the input, refusing missing bytes where they start", () => {
+    const input = new Uint8Array([9, 1, 2, 3])
+    const bc = new bare.ByteCursor(input, bare.Config({}))
+    readU8(bc)
+    const lent = lendFixedData(bc, 3)
+    expect([...lent]).toEqual([1, 2, 3])
+    expect(lent.buffer).toBe(input.buffer)
+    expect(lent.byteOffset).toBe(1)
+    expect(bc.offset).toBe(4)
+    expect(errorOf(() => lendFixedData(cursor(1, 2), 3))).toMatchObject({
       offset: 0,
       issue: "missing bytes",
     })

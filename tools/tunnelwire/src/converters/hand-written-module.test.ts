@@ -44,5 +44,12 @@ describe("reading a hand-written converters module", () => {
   it("has no table for a module that declares none", () => {
     const module = readHandWrittenModule("m.ts", "export const other = {}\n")
     expect(module.tables).toEqual({ upgrade: undefined, downgrade: undefined })
+    expect(module.upgradesCopyOutOf).toEqual([])
+  })
+
+  it("reads the data types the upgrades declare they only copy out of", () => {
+    const path = join(REPO_ROOT, "packages/protocol/src/migrations/v3-to-v4.ts")
+    const module = readHandWrittenModule("v3-to-v4.ts", readFileSync(path, "utf8"))
+    expect(module.upgradesCopyOutOf).toEqual(["RequestId", "MessageId"])
   })
 })
