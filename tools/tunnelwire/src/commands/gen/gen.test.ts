@@ -47,7 +47,7 @@ describe("tunnelwire gen", () => {
     }
   })
 
-  it("emits codec, encoder, schema and facade modules for every version, and migrations between them", () => {
+  it("emits codec, encoder, schema and facade modules for every version, migrations between them, and lent readers where v3 → v4 copies out of the ids", () => {
     const names = planGeneration(layout).map((f) => f.path.slice(layout.genDir.length + 1))
     expect(names.sort()).toEqual([
       "migrations/v1-v2.ts",
@@ -59,14 +59,17 @@ describe("tunnelwire gen", () => {
       "v1/codec.ts",
       "v1/encoders.ts",
       "v1/index.ts",
+      "v1/lent.ts",
       "v1/schema.ts",
       "v2/codec.ts",
       "v2/encoders.ts",
       "v2/index.ts",
+      "v2/lent.ts",
       "v2/schema.ts",
       "v3/codec.ts",
       "v3/encoders.ts",
       "v3/index.ts",
+      "v3/lent.ts",
       "v3/schema.ts",
       "v4/codec.ts",
       "v4/encoders.ts",
