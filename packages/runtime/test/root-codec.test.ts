@@ -341,6 +341,15 @@ describe("decodeRoot", () => {
     expect(read).toBe(false)
   })
 
+  it("reads input of exactly the readers' maxBufferLength", () => {
+    const longest = new Uint8Array(bare.Config({}).maxBufferLength)
+    const readAll = (bc: bare.ByteCursor) => {
+      bc.offset = bc.bytes.length
+      return bc.bytes.length
+    }
+    expect(decodeRoot(readAll, longest, "Pair", 3)).toBe(longest.length)
+  })
+
   it("builds its refusal without a stack, and leaves the stack depth as it was", () => {
     Error.stackTraceLimit = 7
     const error = thrown(() => decode(new Uint8Array([7]))) as DecodeError
