@@ -158,8 +158,6 @@ export function describeValue(value: unknown): string {
       return value.toString()
     case "function":
       return "a function"
-    default:
-      break
   }
   if (value === null) return "null"
   if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`

@@ -111,8 +111,6 @@ function show(
       if (member === undefined) return `<unknown member ${String(tag)}>`
       return show(schema, member.type, val, settings, String(member.name))
     }
-    default:
-      return String(value)
   }
 }
 

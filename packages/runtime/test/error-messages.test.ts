@@ -11,6 +11,11 @@ import {
 } from "../src/errors.js"
 
 describe("error messages", () => {
+  it("the base error says it is tunnelwire's, and each kind says which it is", () => {
+    expect(new TunnelwireError("x")).toMatchObject({ name: "TunnelwireError", message: "x" })
+    expect(String(new TunnelwireError("x"))).toBe("TunnelwireError: x")
+  })
+
   it("a decode error names the version, type, reason and byte offset", () => {
     const error = new DecodeError({ type: "ToClient", version: 3, offset: 17, reason: "bad tag" })
     expect(error.message).toBe("cannot decode v3 ToClient: bad tag at byte 17")

@@ -237,3 +237,155 @@ describe("JSON mapping refusals name the path and the reason", () => {
     expect(refusal(withJson({ extra: 1 }))).toMatchObject({ reason: "unknown field extra" })
   })
 })
+
+describe("JSON mapping of every number kind", () => {
+  const numbers: SchemaDescriptor = {
+    version: 2,
+    roots: ["Numbers"],
+    types: {
+      Numbers: {
+        kind: "struct",
+        fields: (
+          [
+            "u8",
+            "u16",
+            "u32",
+            "i8",
+            "i16",
+            "i32",
+            "f32",
+            "f64",
+            "u64",
+            "i64",
+            "uint",
+            "int",
+          ] as const
+        ).map((kind) => ({ name: kind, type: { kind } })),
+      },
+      Wide: { kind: "u64" },
+      Signed: { kind: "i64" },
+      MaybeWide: { kind: "optional", of: { kind: "u64" } },
+      MaybeFloat: { kind: "optional", of: { kind: "f64" } },
+    },
+  }
+  const numbersValue = {
+    u8: 255,
+    u16: 65535,
+    u32: 4294967295,
+    i8: -128,
+    i16: -32768,
+    i32: -2147483648,
+    f32: Number.NaN,
+    f64: Number.NEGATIVE_INFINITY,
+    u64: 18446744073709551615n,
+    i64: -9223372036854775808n,
+    uint: 0n,
+    int: -1n,
+  }
+  const numbersJson = {
+    u8: 255,
+    u16: 65535,
+    u32: 4294967295,
+    i8: -128,
+    i16: -32768,
+    i32: -2147483648,
+    f32: "NaN",
+    f64: "-Infinity",
+    u64: "18446744073709551615",
+    i64: "-9223372036854775808",
+    uint: "0",
+    int: "-1",
+  }
+
+  it("writes each in its JSON form and reads it back", () => {
+    expect(toJsonValue(numbers, "Numbers", numbersValue)).toStrictEqual(numbersJson)
+    expect(fromJsonValue(numbers, "Numbers", numbersJson)).toStrictEqual(numbersValue)
+  })
+
+  it("refuses integers out of their range, each naming its kind", () => {
+    for (const [kind, bad] of [
+      ["u32", 4294967296],
+      ["i16", 32768],
+      ["i32", -2147483649],
+    ] as const) {
+      expect(() => fromJsonValue(numbers, "Numbers", { ...numbersJson, [kind]: bad })).toThrow(
+        new JsonMappingError({
+          path: `Numbers.${kind}`,
+          version: 2,
+          reason: `expected an integer in ${kind} range`,
+        }),
+      )
+    }
+  })
+
+  it("reads 64-bit integers from canonical decimal strings only", () => {
+    for (const text of ["01", "1.0", "+1", " 1", "1 ", "1e3", "0x10", "x1", "1x", "", "--1"]) {
+      expect(() => fromJsonValue(numbers, "Wide", text), JSON.stringify(text)).toThrow(
+        new JsonMappingError({
+          path: "Wide",
+          version: 2,
+          reason: "expected a decimal string for u64",
+        }),
+      )
+    }
+    expect(() => fromJsonValue(numbers, "Wide", 5)).toThrow("expected a decimal string for u64")
+    expect(() => fromJsonValue(numbers, "Wide", 5n)).toThrow("expected a decimal string for u64")
+    expect(fromJsonValue(numbers, "Wide", "0")).toBe(0n)
+    expect(fromJsonValue(numbers, "Signed", "-0")).toBe(0n)
+  })
+
+  it("refuses 64-bit integers out of their range", () => {
+    expect(() => fromJsonValue(numbers, "Wide", "18446744073709551616")).toThrow(
+      new JsonMappingError({ path: "Wide", version: 2, reason: "out of u64 range" }),
+    )
+    expect(() => fromJsonValue(numbers, "Wide", "-1")).toThrow("out of u64 range")
+    expect(() => fromJsonValue(numbers, "Signed", "-9223372036854775809")).toThrow(
+      "out of i64 range",
+    )
+  })
+
+  it("writes an absent optional 64-bit integer or float as null", () => {
+    expect(toJsonValue(numbers, "MaybeWide", null)).toBeNull()
+    expect(toJsonValue(numbers, "MaybeFloat", null)).toBeNull()
+    expect(toJsonValue(numbers, "MaybeWide", 3n)).toBe("3")
+  })
+})
+
+describe("JSON mapping of unions, maps and data, further refusals", () => {
+  it("writes a void member given without a value as null", () => {
+    expect(toJsonValue(SCHEMA, "Shape", { tag: "Dot" })).toStrictEqual({ tag: "Dot", val: null })
+  })
+
+  it("refuses a union that is null, and a tag the union lacks", () => {
+    expect(refusal(withJson({ shape: null }))).toMatchObject({
+      path: "Everything.shape",
+      reason: 'expected { "tag": …, "val": … }',
+    })
+    expect(refusal(withJson({ shape: { tag: "Square", val: null } }))).toMatchObject({
+      path: "Everything.shape",
+      reason: 'unknown tag "Square"',
+    })
+  })
+
+  it("refuses a map with a key twice", () => {
+    expect(
+      refusal(
+        withJson({
+          counts: [
+            ["a", 1],
+            ["a", 2],
+          ],
+        }),
+      ),
+    ).toMatchObject({ path: "Everything.counts", reason: "duplicate key at entry 1" })
+  })
+
+  it("refuses data that is not padded base64", () => {
+    for (const blob of ["AQI", "AQI=A", "*AAA"]) {
+      expect(refusal(withJson({ blob }))).toMatchObject({
+        path: "Everything.blob",
+        reason: "expected padded base64",
+      })
+    }
+  })
+})

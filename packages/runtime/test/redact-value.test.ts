@@ -128,3 +128,25 @@ describe("redacting a value", () => {
     expect(redact(value)).toBe(value)
   })
 })
+
+describe("only a map of strings to strings is read as headers", () => {
+  const maps: SchemaDescriptor = {
+    version: 1,
+    roots: [],
+    types: {
+      Counts: { kind: "map", key: { kind: "str" }, value: { kind: "u8" } },
+      Names: { kind: "map", key: { kind: "u8" }, value: { kind: "str" } },
+    },
+  }
+
+  it("leaves a map of strings to numbers as it is, even under a secret's name", () => {
+    const counts = new Map([["token", 3]])
+    expect(redactValue(maps, "Counts", counts)).toBe(counts)
+    expect([...counts]).toEqual([["token", 3]])
+  })
+
+  it("leaves a map of numbers to strings as it is", () => {
+    const names = new Map([[1, "Bearer abc"]])
+    expect(redactValue(maps, "Names", names)).toBe(names)
+  })
+})

@@ -147,3 +147,76 @@ describe("stringify redacts unless told not to", () => {
     )
   })
 })
+
+describe("stringify shows every scalar kind", () => {
+  const kinds: SchemaDescriptor = {
+    version: 1,
+    roots: ["Scalars"],
+    types: {
+      Scalars: {
+        kind: "struct",
+        fields: [
+          ...(["bool", "u8", "u16", "u32", "i8", "i16", "i32", "f32", "f64"] as const).map(
+            (kind) => ({ name: kind, type: { kind } }),
+          ),
+          ...(["u64", "i64", "uint", "int"] as const).map((kind) => ({
+            name: kind,
+            type: { kind },
+          })),
+          { name: "level", type: { kind: "enum", values: [{ name: "HIGH", value: 3 }] } },
+          { name: "nothing", type: { kind: "void" } },
+          { name: "voids", type: { kind: "list", of: { kind: "void" } } },
+          {
+            name: "point",
+            type: {
+              kind: "struct",
+              fields: [
+                { name: "x", type: { kind: "i8" } },
+                { name: "y", type: { kind: "i8" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  }
+
+  it("numbers as JavaScript writes them, 64-bit and variable-length ones with n", () => {
+    expect(
+      stringifyValue(kinds, "Scalars", {
+        bool: true,
+        u8: 255,
+        u16: 65535,
+        u32: 4294967295,
+        i8: -128,
+        i16: -32768,
+        i32: -2147483648,
+        f32: 0.25,
+        f64: -1e-7,
+        u64: 18446744073709551615n,
+        i64: -9223372036854775808n,
+        uint: 7n,
+        int: -7n,
+        level: "HIGH",
+        nothing: null,
+        voids: [null, null],
+        point: { x: 1, y: -1 },
+      }),
+    ).toBe(
+      "Scalars{bool: true, u8: 255, u16: 65535, u32: 4294967295, i8: -128, i16: -32768, " +
+        "i32: -2147483648, f32: 0.25, f64: -1e-7, u64: 18446744073709551615n, " +
+        "i64: -9223372036854775808n, uint: 7n, int: -7n, level: HIGH, nothing: void, " +
+        "voids: [void, void], point: {x: 1, y: -1}}",
+    )
+  })
+})
+
+describe("stringify previews payloads", () => {
+  it("an empty payload as its length alone", () => {
+    expect(show({ body: bytes() })).toContain("body: 0B,")
+  })
+
+  it("bytes that are not UTF-8 as hex, even without control characters", () => {
+    expect(show({ body: bytes(0xff, 0x61) })).toContain("body: 2B ff61,")
+  })
+})

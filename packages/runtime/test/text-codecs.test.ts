@@ -8,7 +8,7 @@ import { fromBase64, toBase64 } from "../src/base64.js"
 import { VersionError } from "../src/errors.js"
 import { fromHex, toHex } from "../src/hex.js"
 import { inBigintRange, inNumberRange } from "../src/integer-ranges.js"
-import { checkedVersion } from "../src/version-check.js"
+import { checkedVersion, versionNamer } from "../src/version-check.js"
 
 const bytes = (...values: number[]) => new Uint8Array(values)
 
@@ -141,6 +141,36 @@ describe("the version check", () => {
     expect((refusal as VersionError).version).toBe(4)
     expect((refusal as VersionError).message).toBe(
       "unsupported protocol version 4; supported: 1, 2, 3",
+    )
+  })
+})
+
+describe("the version a version-aware function is given", () => {
+  const namedVersion = versionNamer([1, 2] as const)
+
+  it("is the one named, when it is known", () => {
+    expect(namedVersion({ version: 1 }, "decodeX")).toBe(1)
+  })
+
+  it("must be named: no options, or none in them, is a VersionError naming the choices", () => {
+    for (const options of [undefined, {}]) {
+      const refusal = (() => {
+        try {
+          namedVersion(options, "decodeX")
+        } catch (error) {
+          return error
+        }
+      })()
+      expect(refusal).toBeInstanceOf(VersionError)
+      expect((refusal as VersionError).message).toBe(
+        "decodeX needs the protocol version: { version: 1 | 2 }",
+      )
+    }
+  })
+
+  it("is refused when unknown, naming it", () => {
+    expect(() => namedVersion({ version: 3 }, "encodeX")).toThrow(
+      "unsupported protocol version 3; supported: 1, 2",
     )
   })
 })

@@ -26,6 +26,7 @@ import {
   putData,
   putF32,
   putF64,
+  putFixedData,
   putI64,
   putString,
   putU64,
@@ -345,5 +346,92 @@ describe("collection lengths", () => {
     readU8(bc)
     expect(errorOf(() => readCollectionLength(bc, 1))).toMatchObject({ offset: 1 })
     expect(bc.offset).toBe(1)
+  })
+})
+
+describe("boundaries the fast paths must agree on", () => {
+  it("read a short ASCII string at the very start of the input", () => {
+    const bc = cursor(2, 0x68, 0x69)
+    expect(readLengthPrefixedString(bc)).toBe("hi")
+    expect(bc.offset).toBe(3)
+  })
+
+  it("refuse a short string holding a lone continuation byte 0x80", () => {
+    expect(errorOf(() => readLengthPrefixedString(cursor(2, 0x61, 0x80)))).toMatchObject({
+      offset: 1,
+      issue: "invalid UTF-8 string",
+    })
+  })
+
+  it("read a string of 128 bytes behind its two-byte length prefix", () => {
+    const text = "s".repeat(127) + "!"
+    const bc = cursor(0x80, 0x01, ...new TextEncoder().encode(text))
+    expect(readLengthPrefixedString(bc)).toBe(text)
+    expect(bc.offset).toBe(130)
+  })
+
+  it("refuse a length prefix that is cut short or missing, where it starts", () => {
+    expect(errorOf(() => readLengthPrefixedString(cursor()))).toMatchObject({
+      offset: 0,
+      issue: "missing bytes",
+    })
+    expect(errorOf(() => readLengthPrefixedData(cursor()))).toMatchObject({ offset: 0 })
+    const bc = cursor(0, 0x80)
+    readU8(bc)
+    const error = errorOf(() => readLengthPrefixedData(bc))
+    expect(error).toMatchObject({ offset: 1 })
+    expect(bc.offset).toBe(1)
+    // bare-ts's own error, with its own offset, is kept as the cause.
+    expect(error.cause).toBeInstanceOf(bare.BareError)
+  })
+
+  it("refuse a collection count that is missing", () => {
+    expect(errorOf(() => readCollectionLength(cursor(), 1))).toMatchObject({
+      offset: 0,
+      issue: "missing bytes",
+    })
+  })
+
+  it("bound a count of zero-size entries by the readers' maxBufferLength, inclusive", () => {
+    const max = bare.Config({}).maxBufferLength
+    expect(readCollectionLength(cursor(...leb128(max)), 0)).toBe(max)
+    expect(errorOf(() => readCollectionLength(cursor(...leb128(max + 1)), 0))).toMatchObject({
+      offset: 0,
+      issue: `collection of ${max + 1} entries exceeds the remaining input`,
+    })
+  })
+
+  it("measure and write UTF-8 at the one-, two- and three-byte limits", () => {
+    for (const [text, utf8] of [
+      ["\u007f", [0x7f]],
+      ["\u0080", [0xc2, 0x80]],
+      ["\u07ff", [0xdf, 0xbf]],
+      ["\u0800", [0xe0, 0xa0, 0x80]],
+    ] as const) {
+      expect(utf8Length(text), JSON.stringify(text)).toBe(utf8.length)
+      const bytes = new Uint8Array(1 + utf8.length)
+      expect(putString(bytes, 0, text)).toBe(bytes.length)
+      expect([...bytes]).toEqual([utf8.length, ...utf8])
+    }
+  })
+
+  it("write a long string behind its prefix and return where it ends", () => {
+    const text = "x".repeat(100)
+    const bytes = new Uint8Array(103).fill(0xee)
+    expect(putString(bytes, 1, text)).toBe(102)
+    expect([...bytes.subarray(0, 3)]).toEqual([0xee, 100, 0x78])
+    expect(bytes[102]).toBe(0xee)
+  })
+
+  it("write nothing past a number's width or a short id's length", () => {
+    const u64 = new Uint8Array(9).fill(0xee)
+    expect(putU64(u64, 0, 1n)).toBe(8)
+    expect(u64[8]).toBe(0xee)
+    const f32 = new Uint8Array(5).fill(0xee)
+    expect(putF32(f32, 0, 1.5)).toBe(4)
+    expect(f32[4]).toBe(0xee)
+    const id = new Uint8Array(12).fill(0xee)
+    expect(putFixedData(id, 1, new Uint8Array([1, 2, 3]).buffer)).toBe(4)
+    expect([...id.subarray(0, 5)]).toEqual([0xee, 1, 2, 3, 0xee])
   })
 })
