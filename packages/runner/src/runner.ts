@@ -49,8 +49,11 @@ export class Runner {
   #protocolMetadata: v7.ProtocolMetadata | null = null
   /** How long the gateway keeps this runner while disconnected (`ToClientInit`); null: not told. */
   #runnerLostThresholdMs: number | null = null
-  /** Cancels the pending runner lost check; `null` when none is pending. */
-  #cancelRunnerLost: (() => void) | null = null
+  /**
+   * The runner lost check: pending (with its cancel function), `fired` (it stays so until the
+   * gateway accepts the runner again: nothing is left to stop), or `null`.
+   */
+  #runnerLostCheck: { readonly cancel: () => void } | "fired" | null = null
   #timers: NodeJS.Timeout[] = []
   #started: Promise<void> | null = null
   #settleStart: { resolve: () => void; reject: (error: Error) => void } | null = null
@@ -404,23 +407,24 @@ export class Runner {
   }
 
   /**
-   * Counts from the first loss (failed reconnects do not restart it) to the gateway's runner lost
-   * threshold; a `ToClientInit` before then cancels it. A threshold of 0 or less means none, as
+   * Counts from the first loss (failed reconnects neither restart it nor, once it fired, start
+   * another) to the gateway's runner lost threshold; a `ToClientInit` before then cancels it. A threshold of 0 or less means none, as
    * in Rivet's runner.
    */
   #watchRunnerLost(): void {
     const thresholdMs = this.#runnerLostThresholdMs
-    if (this.#cancelRunnerLost !== null || thresholdMs === null || thresholdMs <= 0) return
+    if (this.#runnerLostCheck !== null || thresholdMs === null || thresholdMs <= 0) return
     if (this.#phase === "stopping" || this.#phase === "stopped") return
-    this.#cancelRunnerLost = this.#config.scheduleRunnerLost(() => {
-      this.#cancelRunnerLost = null
+    const cancel = this.#config.scheduleRunnerLost(() => {
+      this.#runnerLostCheck = "fired"
       this.#runnerLost(thresholdMs)
     }, thresholdMs)
+    this.#runnerLostCheck = { cancel }
   }
 
   #clearRunnerLost(): void {
-    this.#cancelRunnerLost?.()
-    this.#cancelRunnerLost = null
+    if (typeof this.#runnerLostCheck === "object") this.#runnerLostCheck?.cancel()
+    this.#runnerLostCheck = null
   }
 
   /**
