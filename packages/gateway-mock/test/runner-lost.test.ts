@@ -2,11 +2,14 @@
 // going away. A gateway restarted on the same port has forgotten the runner and accepts it under a
 // new runner id: the runner force-stops the old actors first. A gateway away past its runner lost
 // threshold: the runner force-stops them when its timer fires (fired by the test: the timer is the
-// runner's `scheduleRunnerLost`) and refuses pending KV.
-import { PROTOCOL_VERSIONS } from "@tunnelwire/protocol"
+// runner's `scheduleRunnerLost`) and refuses pending KV. A connection cut (through a proxy) and
+// restored in time: a v4+ runner resumes under its id; a v1–v3 runner, which the gateway forgets
+// at once, comes back under a new id and force-stops what it had.
+import { isSecondFamily, PROTOCOL_VERSIONS } from "@tunnelwire/protocol"
 import { type ActorStopInfo, type Runner, RunnerLostError } from "@tunnelwire/runner"
 import { afterEach, describe, expect, it } from "vitest"
 import { type Gateway, startGateway } from "../src/index.js"
+import { CuttableProxy } from "./support/cuttable-proxy.js"
 import { echoRunner } from "./support/echo-runner.js"
 
 describe.each(PROTOCOL_VERSIONS)(
@@ -14,24 +17,30 @@ describe.each(PROTOCOL_VERSIONS)(
   (version) => {
     let gateway: Gateway | undefined
     let runner: Runner | undefined
+    let proxy: CuttableProxy | undefined
     /** Stop hook calls, as `<actor>:<reason>:<forced|asked>`. */
     let stops: string[]
 
     afterEach(async () => {
       await runner?.shutdown()
+      await proxy?.close()
       await gateway?.stop()
       runner = undefined
+      proxy = undefined
       gateway = undefined
     })
 
     async function serve(options: {
       runnerLostThresholdMs?: number
       scheduleRunnerLost?: (fire: () => void, delayMs: number) => () => void
+      /** Connect the runner through a proxy the test can cut. */
+      cuttable?: boolean
     }): Promise<{ gateway: Gateway; runner: Runner; actorId: string }> {
       stops = []
       gateway = await startGateway({ runnerLostThresholdMs: options.runnerLostThresholdMs })
+      if (options.cuttable === true) proxy = await CuttableProxy.start(gateway.port)
       runner = echoRunner({
-        endpoint: gateway.url,
+        endpoint: proxy?.url ?? gateway.url,
         version,
         scheduleRunnerLost: options.scheduleRunnerLost,
         handlers: {
@@ -96,6 +105,44 @@ describe.each(PROTOCOL_VERSIONS)(
       // Failed reconnects while the gateway was down started no second timer.
       expect(timers).toHaveLength(1)
     })
+
+    it.runIf(isSecondFamily(version))(
+      "a connection cut and restored within the threshold resumes: same runner id, the actor kept, nothing stopped",
+      async () => {
+        const timers: number[] = []
+        const first = await serve({
+          cuttable: true,
+          scheduleRunnerLost: (_fire, delayMs) => {
+            timers.push(delayMs)
+            return () => {}
+          },
+        })
+        const runnerId = first.runner.runnerId
+        const generation = first.gateway.getActor(first.actorId)?.generation
+        proxy?.cut()
+        await eventually(() => timers.length === 1)
+        await eventually(() => first.gateway.runners()[0]?.runnerId === runnerId)
+        await expectServed(first.gateway, first.actorId)
+        expect(first.runner.runnerId).toBe(runnerId)
+        expect(first.gateway.getActor(first.actorId)?.generation).toBe(generation)
+        expect(stops).toEqual([])
+      },
+    )
+
+    it.runIf(!isSecondFamily(version))(
+      "a cut connection: the gateway forgets a v1–v3 runner at once, so the runner, accepted under a new id, force-stops the actor the gateway starts again",
+      async () => {
+        const first = await serve({ cuttable: true })
+        const runnerId = first.runner.runnerId
+        const generation = first.gateway.getActor(first.actorId)?.generation ?? 0
+        proxy?.cut()
+        await eventually(() => stops.length === 1)
+        expect(stops).toEqual([`${first.actorId}:runnerReplaced:forced`])
+        expect(first.runner.runnerId).not.toBe(runnerId)
+        await expectServed(first.gateway, first.actorId)
+        expect(first.gateway.getActor(first.actorId)?.generation).toBeGreaterThan(generation)
+      },
+    )
   },
 )
 
