@@ -408,8 +408,8 @@ export class Runner {
 
   /**
    * Counts from the first loss (failed reconnects neither restart it nor, once it fired, start
-   * another) to the gateway's runner lost threshold; a `ToClientInit` before then cancels it. A threshold of 0 or less means none, as
-   * in Rivet's runner.
+   * another) to the gateway's runner lost threshold; a `ToClientInit` before then cancels it. A
+   * threshold of 0 or less means none, as in Rivet's runner.
    */
   #watchRunnerLost(): void {
     const thresholdMs = this.#runnerLostThresholdMs

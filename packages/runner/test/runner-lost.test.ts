@@ -350,6 +350,20 @@ describe.each(versions)("runner lost over v%i, against the fake gateway", (versi
     await vi.waitFor(() => expect(journal).toEqual(["start:4", "stop:4:runnerLost:forced"]))
   })
 
+  it("starts no timer when the gateway's threshold is 0 (as Rivet's runner)", async () => {
+    gateway.runnerLostThreshold = 0n
+    gateway.drop()
+    await gateway.waitForReady(2)
+    await gateway.startActor(ACTOR_ID, { generation: 4 })
+    gateway.answerInit = false
+    gateway.drop()
+    await gateway.waitForConnection(3)
+    // Only the first drop, while the threshold was still 10 s, started one (cancelled since).
+    expect(clock.delays).toEqual([10_000])
+    expect(clock.pending).toBe(0)
+    expect(journal).toEqual(["start:4"])
+  })
+
   it("keeps the actors when accepted again in time, resending the unacknowledged events", async () => {
     await gateway.startActor(ACTOR_ID, { generation: 4 })
     const since = gateway.frames.length
