@@ -80,6 +80,7 @@ describe("capabilities, read off each version's schema", () => {
     kvDeleteRange: [false, false, false, false, false, false, true],
     metadataStopThresholds: [false, false, false, false, false, true, true],
     serverlessInitVersion: [false, false, false, true, true, true, true],
+    runnerLostThreshold: [true, true, true, true, true, true, true],
   }
 
   it.each([1, 2, 3, 4, 5, 6, 7])("v%i has exactly its column of the table", (version) => {

@@ -1,5 +1,5 @@
 import { latest, RunnerClose } from "@tunnelwire/protocol/pinned/v3"
-import type { ActorConfig, RunnerHandlers } from "./config.js"
+import type { ActorConfig, ActorStopInfo, ActorStopReason, RunnerHandlers } from "./config.js"
 import type { Logger } from "./logger.js"
 import type { ActorDirectory, ActorPhase, Tunnel } from "./tunnel/tunnel.js"
 
@@ -11,6 +11,8 @@ interface ActorRecord {
   deferred: Array<() => void>
   /** This actor's commands, one after another. */
   chain: Promise<void>
+  /** The gateway no longer knows this actor (it accepted the runner under a new id): report nothing. */
+  forgotten: boolean
 }
 
 export interface ActorHostOptions {
@@ -52,15 +54,17 @@ export class ActorHost implements ActorDirectory {
 
   /** Raises an intent (sleep or stop) for a hosted actor; the gateway answers with a stop command. */
   intent(actorId: string, intent: latest.ActorIntent): void {
-    const generation = this.#generation(actorId)
-    this.#options.emit({ tag: "EventActorIntent", val: { actorId, generation, intent } })
+    const record = this.#hosted(actorId)
+    const { generation } = record
+    this.#report(record, { tag: "EventActorIntent", val: { actorId, generation, intent } })
   }
 
   /** Asks the gateway to wake the actor at `timestamp` (ms since the epoch), or clears the alarm. */
   setAlarm(actorId: string, timestamp: number | null): void {
-    const generation = this.#generation(actorId)
+    const record = this.#hosted(actorId)
+    const { generation } = record
     const alarmTs = timestamp === null ? null : BigInt(Math.round(timestamp))
-    this.#options.emit({ tag: "EventActorSetAlarm", val: { actorId, generation, alarmTs } })
+    this.#report(record, { tag: "EventActorSetAlarm", val: { actorId, generation, alarmTs } })
   }
 
   has(actorId: string): boolean {
@@ -73,10 +77,15 @@ export class ActorHost implements ActorDirectory {
     return new Promise((resolve) => this.#idleWaiters.push(resolve))
   }
 
-  /** Stops every actor still hosted (shutdown, when the gateway did not stop them in time). */
-  stopAll(): Promise<void> {
+  /**
+   * Stops every actor still hosted without a command from the gateway (the stop hook is told it
+   * is forced). After `runnerReplaced` the gateway no longer knows them: nothing about them is
+   * reported to it any more. Resolves once every stop finished.
+   */
+  forceStopAll(reason: Exclude<ActorStopReason, "gateway">): Promise<void> {
     const stops = [...this.#actors.values()].map((record) => {
-      record.chain = record.chain.then(() => this.#stop(record))
+      if (reason === "runnerReplaced") record.forgotten = true
+      record.chain = record.chain.then(() => this.#stop(record, { forced: true, reason }))
       return record.chain
     })
     return Promise.all(stops).then(() => {})
@@ -85,7 +94,7 @@ export class ActorHost implements ActorDirectory {
   #start(command: latest.CommandStartActor): void {
     const { actorId, generation, config, hibernatingRequestIds } = command
     const previous = this.#actors.get(actorId)
-    if (previous?.generation === generation) {
+    if (previous?.generation === generation && !previous.forgotten) {
       this.#options.logger.warn({ actorId, generation }, "actor already started; ignored")
       return
     }
@@ -95,7 +104,7 @@ export class ActorHost implements ActorDirectory {
         "new generation; stopping the old one first",
       )
       previous.chain = previous.chain
-        .then(() => this.#stop(previous))
+        .then(() => this.#stop(previous, { forced: false, reason: "gateway" }))
         .then(() => this.#start(command))
       return
     }
@@ -105,6 +114,7 @@ export class ActorHost implements ActorDirectory {
       phase: "starting",
       deferred: [],
       chain: Promise.resolve(),
+      forgotten: false,
     }
     this.#actors.set(actorId, record)
     this.#options.tunnel.expectRestore(actorId, hibernatingRequestIds)
@@ -151,10 +161,10 @@ export class ActorHost implements ActorDirectory {
       )
       return
     }
-    record.chain = record.chain.then(() => this.#stop(record))
+    record.chain = record.chain.then(() => this.#stop(record, { forced: false, reason: "gateway" }))
   }
 
-  async #stop(record: ActorRecord): Promise<void> {
+  async #stop(record: ActorRecord, info: ActorStopInfo): Promise<void> {
     if (this.#actors.get(record.actorId) !== record || record.phase === "stopping") return
     record.phase = "stopping"
     const { actorId, generation } = record
@@ -162,7 +172,7 @@ export class ActorHost implements ActorDirectory {
     // What the gateway sent before the stop reaches the actor, and its index is saved, first.
     await this.#options.tunnel.settle(actorId)
     try {
-      await this.#options.handlers.onActorStop(actorId, generation)
+      await this.#options.handlers.onActorStop(actorId, generation, info)
     } catch (error) {
       this.#options.logger.error(
         { actorId, generation, err: String(error) },
@@ -174,7 +184,7 @@ export class ActorHost implements ActorDirectory {
     await this.#options.tunnel.closeActor(actorId, RunnerClose.actorStopped)
     this.#remove(record)
     this.#emitState(record, { tag: "ActorStateStopped", val: state })
-    this.#options.logger.info({ actorId, generation }, "actor stopped")
+    this.#options.logger.info({ actorId, generation, ...info }, "actor stopped")
   }
 
   #release(record: ActorRecord): void {
@@ -193,13 +203,17 @@ export class ActorHost implements ActorDirectory {
 
   #emitState(record: ActorRecord, state: latest.ActorState): void {
     const { actorId, generation } = record
-    this.#options.emit({ tag: "EventActorStateUpdate", val: { actorId, generation, state } })
+    this.#report(record, { tag: "EventActorStateUpdate", val: { actorId, generation, state } })
   }
 
-  #generation(actorId: string): number {
+  #report(record: ActorRecord, event: latest.Event): void {
+    if (!record.forgotten) this.#options.emit(event)
+  }
+
+  #hosted(actorId: string): ActorRecord {
     const record = this.#actors.get(actorId)
     if (record === undefined) throw new Error(`actor ${actorId} is not hosted by this runner`)
-    return record.generation
+    return record
   }
 }
 

@@ -19,10 +19,29 @@ export interface WebSocketInfo {
 
 type MaybePromise<T> = T | Promise<T>
 
+/**
+ * Why an actor stops: `gateway`, the gateway's `CommandStopActor`; the others are forced, with no
+ * command: `runnerLost` (disconnected past the runner lost threshold), `runnerReplaced` (the gateway
+ * accepted the runner again under a new runner id) and `shutdown` (`shutdown()` stopping what the
+ * gateway did not stop in time).
+ */
+export type ActorStopReason = "gateway" | "runnerLost" | "runnerReplaced" | "shutdown"
+
+export interface ActorStopInfo {
+  /**
+   * The gateway did not ask for this stop. After `runnerLost` and `runnerReplaced` the gateway has
+   * rescheduled the actor elsewhere: hibernatable sockets stay with the gateway for its next start,
+   * and KV requests are refused, so state worth keeping must already be saved.
+   */
+  readonly forced: boolean
+  readonly reason: ActorStopReason
+}
+
 export interface RunnerHandlers {
   /** The actor is reported running only once this resolves; a rejection reports it stopped with an error. */
   onActorStart(actorId: string, generation: number, config: ActorConfig): MaybePromise<void>
-  onActorStop(actorId: string, generation: number): MaybePromise<void>
+  /** The actor stops; `info` says whether the gateway asked for it or the runner forces it. */
+  onActorStop(actorId: string, generation: number, info: ActorStopInfo): MaybePromise<void>
   /** HTTP requests to the actor; request and response bodies stream. Default: 404. */
   fetch?(actorId: string, request: Request): MaybePromise<Response>
   /** A WebSocket to the actor. A fresh socket opens (fires `open`) once this returns; a throw refuses it. */
@@ -73,6 +92,11 @@ export interface RunnerConfig {
    * `setTimeout`. Tests pass their own to see, and skip, the delays the runner waits.
    */
   readonly scheduleReconnect?: (attempt: () => void, delayMs: number) => () => void
+  /**
+   * Runs the runner lost check after `delayMs` (the gateway's `runnerLostThreshold`); returns a
+   * function that cancels it. Default `setTimeout`. Tests pass their own to decide when it fires.
+   */
+  readonly scheduleRunnerLost?: (fire: () => void, delayMs: number) => () => void
   /** How long a tunnel message may wait for the gateway's `TunnelAck`. Default 30 s. */
   readonly ackTimeoutMs?: number
   /** How long a KV request may wait for its response. Default 30 s. */
@@ -107,6 +131,7 @@ export function resolveConfig(config: RunnerConfig): ResolvedConfig {
     logger: config.logger ?? silentLogger,
     reconnect: config.reconnect ?? {},
     random: config.random ?? Math.random,
+    scheduleRunnerLost: config.scheduleRunnerLost ?? scheduleWithTimeout,
     ackTimeoutMs: config.ackTimeoutMs ?? 30_000,
     kvTimeoutMs: config.kvTimeoutMs ?? 30_000,
     pingIntervalMs: config.pingIntervalMs ?? 3_000,
@@ -114,6 +139,11 @@ export function resolveConfig(config: RunnerConfig): ResolvedConfig {
     maxBufferedBytes: config.maxBufferedBytes ?? 16 * 1024 * 1024,
     maxUnsavedMessages: atLeastOne("maxUnsavedMessages", config.maxUnsavedMessages ?? 1),
   }
+}
+
+function scheduleWithTimeout(fire: () => void, delayMs: number): () => void {
+  const timer = setTimeout(fire, delayMs)
+  return () => clearTimeout(timer)
 }
 
 function atLeastOne(option: string, value: number): number {

@@ -1,6 +1,20 @@
 export type { BackoffOptions } from "./backoff.js"
-export type { ActorConfig, RunnerConfig, RunnerHandlers, WebSocketInfo } from "./config.js"
-export { type ActorKv, type KvEntry, KvError, type KvListOptions } from "./kv.js"
+export type {
+  ActorConfig,
+  ActorStopInfo,
+  ActorStopReason,
+  RunnerConfig,
+  RunnerHandlers,
+  WebSocketInfo,
+} from "./config.js"
+export {
+  type ActorKv,
+  type KvEntry,
+  KvError,
+  type KvListOptions,
+  RunnerLostError,
+  type RunnerLostReason,
+} from "./kv.js"
 export { type Logger, silentLogger } from "./logger.js"
 export { Runner } from "./runner.js"
 export {

@@ -5,6 +5,32 @@ export class KvError extends Error {
   override name = "KvError"
 }
 
+/** Why the gateway gave this runner up, so its pending KV requests will never be answered. */
+export type RunnerLostReason = "thresholdPassed" | "runnerReplaced"
+
+/**
+ * A KV request abandoned because the gateway gave this runner up: it stayed disconnected past the
+ * runner lost threshold, or came back under a different runner id. Its actor is force-stopped.
+ */
+export class RunnerLostError extends KvError {
+  override name = "RunnerLostError"
+  readonly reason: RunnerLostReason
+  readonly actorId: string
+  /** The KV request kind, such as `KvGetRequest`. */
+  readonly operation: string
+
+  constructor(reason: RunnerLostReason, request: { actorId: string; operation: string }) {
+    const why =
+      reason === "thresholdPassed"
+        ? "the runner stayed disconnected past its runner lost threshold"
+        : "the gateway accepted the runner under a new runner id"
+    super(`KV ${request.operation} for actor ${request.actorId} abandoned: ${why}`)
+    this.reason = reason
+    this.actorId = request.actorId
+    this.operation = request.operation
+  }
+}
+
 export interface KvEntry {
   readonly key: Uint8Array
   readonly value: Uint8Array
@@ -158,10 +184,12 @@ export class KvClient {
     for (const pending of this.#pending.values()) this.#options.send(pending.message)
   }
 
-  rejectAll(error: Error): void {
+  /** Rejects every request still waiting with the error `reason` makes for it. */
+  rejectAll(reason: (request: { actorId: string; operation: string }) => Error): void {
     for (const [id, pending] of [...this.#pending]) {
       this.#settle(id)
-      pending.reject(error)
+      const { actorId, data } = pending.message
+      pending.reject(reason({ actorId, operation: data.tag }))
     }
   }
 

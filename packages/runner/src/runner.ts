@@ -14,7 +14,7 @@ import { type ResolvedConfig, type RunnerConfig, resolveConfig } from "./config.
 import { RunnerConnection } from "./connection.js"
 import { EventLog } from "./event-log.js"
 import { FrameCodec, type Inbound, joinRequestId } from "./frames.js"
-import { type ActorKv, KvClient, KvError } from "./kv.js"
+import { type ActorKv, KvClient, KvError, RunnerLostError, type RunnerLostReason } from "./kv.js"
 import type { Logger } from "./logger.js"
 import { Tunnel } from "./tunnel/tunnel.js"
 
@@ -31,9 +31,9 @@ export class Runner {
   readonly #caps: Capabilities
   readonly #connection: RunnerConnection
   /** v1–v3: one event index per runner. */
-  readonly #events = new EventLog()
+  #events = new EventLog()
   /** v4+: event indexes per actor generation. */
-  readonly #checkpointedEvents = new CheckpointedEventLog()
+  #checkpointedEvents = new CheckpointedEventLog()
   readonly #kv: KvClient
   readonly #tunnel: Tunnel
   readonly #actors: ActorHost
@@ -47,6 +47,13 @@ export class Runner {
   readonly #lastCommands = new Map<string, { generation: number; index: bigint }>()
   /** v4+: what the gateway said in `ToClientInit` (thresholds in ms). */
   #protocolMetadata: v7.ProtocolMetadata | null = null
+  /** How long the gateway keeps this runner while disconnected (`ToClientInit`); null: not told. */
+  #runnerLostThresholdMs: number | null = null
+  /**
+   * The runner lost check: pending (with its cancel function), `fired` (it stays so until the
+   * gateway accepts the runner again: nothing is left to stop), or `null`.
+   */
+  #runnerLostCheck: { readonly cancel: () => void } | "fired" | null = null
   #timers: NodeJS.Timeout[] = []
   #started: Promise<void> | null = null
   #settleStart: { resolve: () => void; reject: (error: Error) => void } | null = null
@@ -173,11 +180,12 @@ export class Runner {
         this.#sendControl({ tag: "ToServerStopping", val: null })
         await this.#within(this.#actors.whenIdle())
       } else this.#connection.stopReconnecting()
-      await this.#within(this.#actors.stopAll())
+      await this.#within(this.#actors.forceStopAll("shutdown"))
       await this.#within(this.#tunnel.shutdown())
     }
-    this.#kv.rejectAll(new KvError("the runner shut down"))
+    this.#kv.rejectAll(() => new KvError("the runner shut down"))
     this.#stopTimers()
+    this.#clearRunnerLost()
     await this.#connection.close(CloseCode.normal, RUNNER_SHUTDOWN_REASON)
     this.#ready = false
     this.#tunnel.clear()
@@ -235,10 +243,13 @@ export class Runner {
   /** v1–v3. */
   #receiveIndexed(message: latest.ToClient): void {
     switch (message.tag) {
-      case "ToClientInit":
-        this.#events.acknowledge(message.val.lastEventIdx)
-        this.#accepted(message.val.runnerId)
+      case "ToClientInit": {
+        const { runnerId, lastEventIdx, metadata } = message.val
+        this.#accepted(runnerId, metadata.runnerLostThreshold, () =>
+          this.#events.acknowledge(lastEventIdx),
+        )
         break
+      }
       case "ToClientClose":
         this.#logger.info({}, "the gateway asked the runner to stop")
         void this.shutdown()
@@ -263,7 +274,7 @@ export class Runner {
     switch (message.tag) {
       case "ToClientInit":
         this.#protocolMetadata = message.val.metadata
-        this.#accepted(message.val.runnerId)
+        this.#accepted(message.val.runnerId, message.val.metadata.runnerLostThreshold)
         break
       case "ToClientPing":
         // Answered at once with the same timestamp: the gateway measures the round trip.
@@ -290,8 +301,23 @@ export class Runner {
     }
   }
 
-  #accepted(runnerId: string): void {
+  /**
+   * The gateway accepted this connection. Under another runner id than before, it has forgotten
+   * this runner: everything of the old one is dropped first (`#startAfresh`). `acknowledgeEvents`
+   * applies what the init says about events (v1–v3), once the log it speaks of is the right one.
+   */
+  #accepted(
+    runnerId: string,
+    runnerLostThreshold: bigint,
+    acknowledgeEvents: () => void = () => {},
+  ): void {
+    this.#clearRunnerLost()
+    if (this.#runnerId !== null && runnerId !== this.#runnerId) this.#startAfresh(runnerId)
+    acknowledgeEvents()
     this.#runnerId = runnerId
+    this.#runnerLostThresholdMs = this.#caps.runnerLostThreshold
+      ? Number(runnerLostThreshold)
+      : null
     this.#ready = true
     this.#connection.established()
     // Socket-level messages first, so a close the actor sent is seen before its state change.
@@ -375,7 +401,65 @@ export class Runner {
       this.#logger.error({ code, reason }, "evicted by a newer runner with the same key")
       this.#connection.stopReconnecting()
       void this.shutdown()
+      return
     }
+    this.#watchRunnerLost()
+  }
+
+  /**
+   * Counts from the first loss (failed reconnects neither restart it nor, once it fired, start
+   * another) to the gateway's runner lost threshold; a `ToClientInit` before then cancels it. A
+   * threshold of 0 or less means none, as in Rivet's runner.
+   */
+  #watchRunnerLost(): void {
+    const thresholdMs = this.#runnerLostThresholdMs
+    if (this.#runnerLostCheck !== null || thresholdMs === null || thresholdMs <= 0) return
+    if (this.#phase === "stopping" || this.#phase === "stopped") return
+    const cancel = this.#config.scheduleRunnerLost(() => {
+      this.#runnerLostCheck = "fired"
+      this.#runnerLost(thresholdMs)
+    }, thresholdMs)
+    this.#runnerLostCheck = { cancel }
+  }
+
+  #clearRunnerLost(): void {
+    if (typeof this.#runnerLostCheck === "object") this.#runnerLostCheck?.cancel()
+    this.#runnerLostCheck = null
+  }
+
+  /**
+   * Disconnected past the threshold: the gateway has rescheduled this runner's actors elsewhere.
+   * They stop here too (forced; hibernatable sockets stay with the gateway for the next start)
+   * and KV requests that can no longer be answered are refused. Reconnecting goes on.
+   */
+  #runnerLost(thresholdMs: number): void {
+    if (this.#phase === "stopping" || this.#phase === "stopped") return
+    this.#logger.warn({ thresholdMs }, "runner lost: stopping every actor")
+    this.#abandonKv("thresholdPassed")
+    void this.#actors.forceStopAll("runnerLost")
+  }
+
+  /**
+   * The gateway accepted this runner under a new id: it forgot the old one, whose actors are being
+   * rescheduled. They are force-stopped, reporting nothing (the gateway does not know them), and
+   * the runner goes on as a fresh one: command indexes, events and KV requests of the old runner
+   * are dropped.
+   */
+  #startAfresh(runnerId: string): void {
+    this.#logger.warn(
+      { previous: this.#runnerId, runnerId },
+      "accepted under a new runner id: stopping every actor of the old one",
+    )
+    void this.#actors.forceStopAll("runnerReplaced")
+    this.#abandonKv("runnerReplaced")
+    this.#lastCommandIdx = null
+    this.#lastCommands.clear()
+    this.#events = new EventLog()
+    this.#checkpointedEvents = new CheckpointedEventLog()
+  }
+
+  #abandonKv(reason: RunnerLostReason): void {
+    this.#kv.rejectAll((request) => new RunnerLostError(reason, request))
   }
 
   #emit(event: latest.Event): void {

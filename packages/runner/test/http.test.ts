@@ -163,7 +163,7 @@ describe.each(versions)("tunneled HTTP over v%i", (version) => {
   })
 
   it.runIf(capabilities(version).tunnelAck)(
-    "ack timeout: aborts a streaming response the gateway stopped acknowledging",
+    "ack timeout: aborts a streaming response the gateway stopped acknowledging (v1–v3 only: TunnelAck, which v4+ does not have)",
     async () => {
       const aborted = deferred()
       await startWith(async (_actorId, request) => {

@@ -209,7 +209,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
   })
 
   it.runIf(caps.tunnelAck)(
-    "ack timeout: closes with RunnerClose.ackTimeout when the gateway stops acknowledging",
+    "ack timeout: closes with RunnerClose.ackTimeout when the gateway stops acknowledging (v1–v3 only: TunnelAck, which v4+ does not have)",
     async () => {
       await startWith({ ackTimeoutMs: 80 })
       const { requestId, ws, events } = await open()
@@ -233,7 +233,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
   )
 
   it.runIf(caps.tunnelAck)(
-    "keeps a socket whose gateway paces acknowledgements to a slow client, though each waits past the ack timeout",
+    "keeps a socket whose gateway paces acknowledgements to a slow client, though each waits past the ack timeout (v1–v3 only: TunnelAck, which v4+ does not have)",
     async () => {
       await startWith({ ackTimeoutMs: 1_000 })
       const { requestId, ws, events } = await open()
@@ -257,7 +257,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
   )
 
   it.runIf(caps.tunnelAck)(
-    "counts unacknowledged bytes in bufferedAmount until the gateway's TunnelAck",
+    "counts unacknowledged bytes in bufferedAmount until the gateway's TunnelAck (v1–v3 only: TunnelAck, which v4+ does not have)",
     async () => {
       await startWith()
       const { requestId, ws } = await open()
@@ -279,8 +279,39 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
     },
   )
 
+  // v4+: nothing waits for an acknowledgement, so bufferedAmount is what waits for a connection.
+  it.runIf(!caps.tunnelAck)(
+    "counts bytes held while disconnected in bufferedAmount and fires bufferedamountlow once the reconnect sent them",
+    async () => {
+      let attempt: (() => void) | null = null
+      await startWith({
+        scheduleReconnect: (run) => {
+          attempt = run
+          return () => {}
+        },
+      })
+      const { requestId, ws } = await open()
+      const lows: number[] = []
+      ws.onbufferedamountlow = () => lows.push(ws.bufferedAmount)
+      ws.send("sent at once")
+      expect(ws.bufferedAmount).toBe(0)
+      const since = gateway.frames.length
+      gateway.drop()
+      await vi.waitFor(() => expect(attempt).not.toBeNull())
+      ws.send("12345")
+      ws.send(new Uint8Array(3))
+      expect(ws.bufferedAmount).toBe(8)
+      ;(attempt as unknown as () => void)()
+      await gateway.waitForReady(2)
+      await gateway.waitFor(() => gateway.tunnelFrom(requestId, since).length === 2)
+      await gateway.barrier()
+      expect(ws.bufferedAmount).toBe(0)
+      expect(lows).toEqual([0])
+    },
+  )
+
   it.runIf(caps.tunnelAck)(
-    "fires bufferedamountlow once the gateway's acknowledgements bring bufferedAmount down",
+    "fires bufferedamountlow once the gateway's acknowledgements bring bufferedAmount down (v1–v3 only: TunnelAck, which v4+ does not have)",
     async () => {
       await startWith()
       const { requestId, ws } = await open()
@@ -334,7 +365,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
   )
 
   it.runIf(caps.tunnelAck)(
-    "holds the actor's messages while disconnected and sends them in order after reconnect",
+    "holds the actor's messages while disconnected and sends them in order after reconnect (v1–v3 only: TunnelAck, which v4+ does not have)",
     async () => {
       await startWith()
       const { requestId, ws } = await open()
@@ -352,7 +383,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
   )
 
   it.runIf(caps.tunnelAck)(
-    "closes with RunnerClose.outboundBufferFull when the actor sends past the bound",
+    "closes with RunnerClose.outboundBufferFull when the actor sends past the bound (v1–v3 only: TunnelAck, which v4+ does not have)",
     async () => {
       await startWith({ maxBufferedBytes: 10 })
       const { requestId, ws, events } = await open()
@@ -368,6 +399,37 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
       expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual(
         onWire(version, ["Message 12345678", closeLine(RunnerClose.outboundBufferFull)]),
       )
+    },
+  )
+
+  // v4+: the bound holds what waits for a connection (nothing waits for an acknowledgement).
+  it.runIf(!caps.tunnelAck)(
+    "closes with RunnerClose.outboundBufferFull when the actor sends past the bound while disconnected",
+    async () => {
+      let attempt: (() => void) | null = null
+      await startWith({
+        maxBufferedBytes: 10,
+        scheduleReconnect: (run) => {
+          attempt = run
+          return () => {}
+        },
+      })
+      const { requestId, ws, events } = await open()
+      const since = gateway.frames.length
+      gateway.drop()
+      await vi.waitFor(() => expect(attempt).not.toBeNull())
+      ws.send("12345678")
+      ws.send("too much")
+      const { code, reason } = RunnerClose.outboundBufferFull
+      await vi.waitFor(() => expect(events).toEqual(["open", "error", `close:${code}:${reason}`]))
+      ;(attempt as unknown as () => void)()
+      await gateway.waitForReady(2)
+      await gateway.waitFor(() => gateway.tunnelFrom(requestId, since).length === 2)
+      await gateway.barrier()
+      expect(gateway.tunnelFrom(requestId, since).map(wire)).toEqual([
+        "Message 12345678",
+        closeLine(RunnerClose.outboundBufferFull),
+      ])
     },
   )
 
@@ -413,7 +475,7 @@ describe.each(versions)("tunneled WebSockets over v%i", (version) => {
   })
 
   it.runIf(caps.tunnelAck)(
-    "delivers a message sent twice under the same message id once, and acknowledges each copy",
+    "delivers a message sent twice under the same message id once, and acknowledges each copy (v1–v3 only: TunnelAck, which v4+ does not have)",
     async () => {
       await startWith()
       const { requestId, events } = await open()

@@ -6,6 +6,7 @@ import {
   type HibernatingSocket,
   type HibernationHooks,
   Runner,
+  type RunnerConfig,
   type RunnerHandlers,
 } from "@tunnelwire/runner"
 
@@ -22,6 +23,7 @@ export interface EchoRunnerOptions {
   readonly ackTimeoutMs?: number
   readonly shutdownTimeoutMs?: number
   readonly maxUnsavedMessages?: number
+  readonly scheduleRunnerLost?: RunnerConfig["scheduleRunnerLost"]
   readonly handlers?: Partial<RunnerHandlers>
 }
 
@@ -71,6 +73,7 @@ export function echoRunner(options: EchoRunnerOptions): Runner {
     protocolVersion: options.version,
     ackTimeoutMs: options.ackTimeoutMs,
     maxUnsavedMessages: options.maxUnsavedMessages,
+    scheduleRunnerLost: options.scheduleRunnerLost,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 2_000,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     handlers,

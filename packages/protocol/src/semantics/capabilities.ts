@@ -53,6 +53,12 @@ export interface Capabilities {
   readonly metadataStopThresholds: boolean
   /** The serverless init names the runner's protocol version (v4+). */
   readonly serverlessInitVersion: boolean
+  /**
+   * `ToClientInit` tells the runner how long the gateway keeps it while disconnected
+   * (`ProtocolMetadata.runnerLostThreshold`, every version so far): a runner not accepted again
+   * within it force-stops its actors, which the gateway has rescheduled.
+   */
+  readonly runnerLostThreshold: boolean
 }
 
 const cache = new Map<number, Capabilities>()
@@ -94,6 +100,7 @@ export function capabilities(version: number): Capabilities {
       has("ProtocolMetadata", "actorStopThreshold") &&
       has("ProtocolMetadata", "serverlessDrainGracePeriod"),
     serverlessInitVersion: has("ToServerlessServerInit", "runnerProtocolVersion"),
+    runnerLostThreshold: has("ProtocolMetadata", "runnerLostThreshold"),
   }
   cache.set(version, result)
   return result

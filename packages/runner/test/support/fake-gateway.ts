@@ -78,6 +78,10 @@ export class FakeGateway {
   answerInit = true
   /** Leave KV requests unanswered (to time them out). */
   kvSilent = false
+  /** The runner id `ToClientInit` names. */
+  runnerId = "fake-runner"
+  /** The `runnerLostThreshold` `ToClientInit` names, in ms. */
+  runnerLostThreshold = 10_000n
   readonly kv = new FakeKv()
   readonly #server: Server
   readonly #wss = new WebSocketServer({ noServer: true })
@@ -89,7 +93,7 @@ export class FakeGateway {
   #unacknowledgedTunnel: Array<{ requestId: ArrayBuffer; messageId: ArrayBuffer }> = []
   #refusalsLeft: number
   /** v4+ connections: the v3 model ↔ the v7 shape, kept across reconnects as an engine would. */
-  readonly translation = new V7Translation()
+  translation = new V7Translation()
   #pings = 0n
 
   private constructor(server: Server, options: FakeGatewayOptions) {
@@ -391,6 +395,19 @@ export class FakeGateway {
     }
   }
 
+  /**
+   * Forgets the runner as a restarted gateway would: the next `ToClientInit` names `runnerId`, and
+   * commands, events and actors count from nothing again.
+   */
+  forgetRunner(runnerId: string): void {
+    this.runnerId = runnerId
+    this.#commandIndex = 0n
+    this.#highestEventSeen = -1n
+    this.acknowledgedEventIdx = -1n
+    this.runningActors.clear()
+    this.translation = new V7Translation()
+  }
+
   /** Closes the runner's connection with a close frame. */
   closeConnection(code: number, reason: string): void {
     this.#socket?.close(code, reason)
@@ -464,9 +481,9 @@ export class FakeGateway {
         this.send({
           tag: "ToClientInit",
           val: {
-            runnerId: "fake-runner",
+            runnerId: this.runnerId,
             lastEventIdx: this.acknowledgedEventIdx,
-            metadata: { runnerLostThreshold: 10_000n },
+            metadata: { runnerLostThreshold: this.runnerLostThreshold },
           },
         })
         return

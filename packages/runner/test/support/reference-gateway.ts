@@ -162,6 +162,16 @@ export class ReferenceGateway {
     )
   }
 
+  /** Closes the runner's connection with a close frame. */
+  closeWith(code: number, reason: string): void {
+    this.#socket?.close(code, reason)
+  }
+
+  /** Drops the runner's connection as a network failure would (no close frame). */
+  drop(): void {
+    this.#socket?.terminate()
+  }
+
   async close(): Promise<void> {
     this.#socket?.terminate()
     this.#wss.close()
