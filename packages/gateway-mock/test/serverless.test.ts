@@ -128,8 +128,9 @@ describe.each([3, 4, 5, 6, 7])("a serverless runner on the SDK at v%i", (version
       expect(frames("ToClientClose", "toRunner")).toEqual([])
     } else {
       // v1–v3: the close message first, then the close.
-      const [farewell] = frames("ToClientClose", "toRunner")
-      expect(events.indexOf(farewell!)).toBeLessThan(events.indexOf(gone!))
+      const farewells = frames("ToClientClose", "toRunner")
+      expect(farewells).toHaveLength(1)
+      expect(events.indexOf(farewells[0]!)).toBeLessThan(events.indexOf(gone!))
       expect(gone).toMatchObject({ code: 1000, reason: "runner.evicted" })
     }
     // Then the SSE request is ended.
@@ -153,6 +154,30 @@ describe.each([3, 4, 5, 6, 7])("a serverless runner on the SDK at v%i", (version
     const [next] = gw.runners()
     expect(next!.runnerId).not.toBe(runner!.runnerId)
     expect(next!.actorIds).toEqual([actor.actorId])
+  })
+})
+
+describe("a serverless request's lifespan", () => {
+  it("ends on its own: the drain starts a grace period before the end, and the runner is closed at it", async () => {
+    endpoint = await ServerlessEndpoint.start(7)
+    gateway = await startGateway({
+      serverless: [
+        { runnerName: "sls", url: endpoint.url, requestLifespanMs: 1_500, drainGracePeriodMs: 500 },
+      ],
+    })
+    gateway.tap.subscribe((event) => events.push(event))
+    const actor = gateway.createActor({ name: "echo", runnerName: "sls" })
+    const response = await fetch(`${gateway.url}/gateway/${actor.actorId}/`)
+    expect(response.status).toBe(200)
+    await eventually(() => runnerEvents("disconnected").length === 1, 10_000)
+    const [request] = gateway.serverlessRequests()
+    const [gone] = runnerEvents("disconnected")
+    expect(request!.state).toBe("ended")
+    expect(gone!.reason).toMatch(/^ws\.eviction#/)
+    // Lower bounds only, which timers guarantee: drain at lifespan − grace, close a grace later.
+    expect(request!.drainStartedAt! - request!.startedAt).toBeGreaterThanOrEqual(1_000 - 1)
+    expect(gone!.time - request!.drainStartedAt!).toBeGreaterThanOrEqual(500 - 1)
+    expect(frames("CommandStopActor", "toRunner")).toHaveLength(1)
   })
 })
 
