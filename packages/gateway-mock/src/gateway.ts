@@ -44,7 +44,8 @@ export interface Gateway {
   runners(): RunnerInfo[]
   /**
    * Sends a runner away for good, as the engine's `ToRunnerClose`: v1–v3 get `ToClientClose` and
-   * the eviction close, v4+ the close 1000 `ws.eviction#<ray>`. Throws when no such runner is connected.
+   * the eviction close, v4+ the engine's eviction close with a ray id. Throws when no such runner is
+   * connected.
    */
   closeRunner(runnerId: string): void
   /** Adds (or replaces) a serverless runner config; throws `RangeError` on a bad one. */

@@ -1,7 +1,12 @@
 // Issue #12 point 1: serverless runners (the gateway starts them through an endpoint's `/start`,
 // drains them when their request's lifespan is over) and the explicit close of a runner
 // (the engine's `ToRunnerClose`), per protocol family, with runners built on the SDK.
-import { decodeToClient, isSecondFamily } from "@tunnelwire/protocol"
+import {
+  decodeToClient,
+  isSecondFamily,
+  RunnerConnectionClose,
+  withoutRayId,
+} from "@tunnelwire/protocol"
 import { afterEach, describe, expect, it } from "vitest"
 import { type Gateway, startGateway, type TapEvent } from "../src/index.js"
 import { eventually, gatewaySocketUrl, TestClient } from "./support/client.js"
@@ -57,6 +62,12 @@ const frames = (kind: string, direction: "toRunner" | "fromRunner") =>
 
 const runnerEvents = (event: "connected" | "disconnected") =>
   events.flatMap((e) => (e.type === "runner" && e.event === event ? [e] : []))
+
+/** The engine's eviction close reason with a ray id: `<reason>#<hex>`. */
+function expectEngineEviction(reason: string): void {
+  expect(withoutRayId(reason)).toBe(RunnerConnectionClose.engineEviction.reason)
+  expect(reason.slice(withoutRayId(reason).length)).toMatch(/^#[0-9a-f]+$/)
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -124,14 +135,14 @@ describe.each([3, 4, 5, 6, 7])("a serverless runner on the SDK at v%i", (version
     expect(gone!.time - drained.drainStartedAt!).toBeGreaterThanOrEqual(GRACE_MS - 1)
     if (isSecondFamily(version)) {
       expect(gone).toMatchObject({ code: 1000 })
-      expect(gone!.reason).toMatch(/^ws\.eviction#[0-9a-f]+$/)
+      expectEngineEviction(gone!.reason)
       expect(frames("ToClientClose", "toRunner")).toEqual([])
     } else {
       // v1–v3: the close message first, then the close.
       const farewells = frames("ToClientClose", "toRunner")
       expect(farewells).toHaveLength(1)
       expect(events.indexOf(farewells[0]!)).toBeLessThan(events.indexOf(gone!))
-      expect(gone).toMatchObject({ code: 1000, reason: "runner.evicted" })
+      expect(gone).toMatchObject({ code: 1000, reason: RunnerConnectionClose.evicted.reason })
     }
     // Then the SSE request is ended.
     await eventually(() => call!.endedAt !== null)
@@ -173,11 +184,28 @@ describe("a serverless request's lifespan", () => {
     const [request] = gateway.serverlessRequests()
     const [gone] = runnerEvents("disconnected")
     expect(request!.state).toBe("ended")
-    expect(gone!.reason).toMatch(/^ws\.eviction#/)
+    expectEngineEviction(gone!.reason)
     // Lower bounds only, which timers guarantee: drain at lifespan − grace, close a grace later.
     expect(request!.drainStartedAt! - request!.startedAt).toBeGreaterThanOrEqual(1_000 - 1)
     expect(gone!.time - request!.drainStartedAt!).toBeGreaterThanOrEqual(500 - 1)
     expect(frames("CommandStopActor", "toRunner")).toHaveLength(1)
+  })
+})
+
+describe("a drain whose endpoint drops the request", () => {
+  it("still closes the runner once the grace period is over, and reports the broken stream", async () => {
+    const gw = await serverlessGateway(7)
+    const actor = gw.createActor({ name: "echo", runnerName: "sls" })
+    expect((await fetch(`${gw.url}/gateway/${actor.actorId}/`)).status).toBe(200)
+    const [request] = gw.serverlessRequests()
+    const drained = gw.drainServerless(request!.requestId)
+    endpoint!.calls[0]!.drop()
+    await eventually(() => runnerEvents("disconnected").length === 1, 10_000)
+    const [gone] = runnerEvents("disconnected")
+    expectEngineEviction(gone!.reason)
+    expect(gone!.time - drained.drainStartedAt!).toBeGreaterThanOrEqual(GRACE_MS - 1)
+    const [ended] = gw.serverlessRequests()
+    expect(ended).toMatchObject({ state: "ended", error: { kind: "connection" } })
   })
 })
 
@@ -202,10 +230,10 @@ describe.each([1, 2, 3, 4, 5, 6, 7])(
       const [gone] = runnerEvents("disconnected")
       if (isSecondFamily(version)) {
         expect(gone).toMatchObject({ code: 1000 })
-        expect(gone!.reason).toMatch(/^ws\.eviction#[0-9a-f]+$/)
+        expectEngineEviction(gone!.reason)
       } else {
         expect(frames("ToClientClose", "toRunner")).toHaveLength(1)
-        expect(gone).toMatchObject({ code: 1000, reason: "runner.evicted" })
+        expect(gone).toMatchObject({ code: 1000, reason: RunnerConnectionClose.evicted.reason })
       }
       // Its actors are gone at once (it is not coming back for them), not kept as a lost runner's.
       expect(gateway.getActor(actor.actorId)?.state).toBe("stopped")

@@ -4,7 +4,12 @@
 // `shutdown(true)` without a reconnect (node_modules/rivet-runner-v7/src/mod.ts:936-951;
 // node_modules/rivet-runner-v5/src/mod.ts:907-968).
 import { type Gateway, startGateway, type TapEvent } from "@tunnelwire/gateway-mock"
-import { decodeToClient, encodeToServerlessServerFrame } from "@tunnelwire/protocol"
+import {
+  decodeToClient,
+  encodeToServerlessServerFrame,
+  RunnerConnectionClose,
+  withoutRayId,
+} from "@tunnelwire/protocol"
 import { afterEach, describe, expect, it } from "vitest"
 import { Client, eventually } from "./support/client.js"
 import { PUBLISHED_RUNNERS, RivetApp } from "./support/rivet-runner.js"
@@ -49,6 +54,12 @@ const runnerEvents = (event: RunnerEvent["event"]) =>
 
 const frame = (kind: string, direction: FrameEvent["direction"]) =>
   events.findIndex((e) => e.type === "frame" && e.kind === kind && e.direction === direction)
+
+/** The engine's eviction close reason with a ray id: `<reason>#<hex>`. */
+function expectEngineEviction(reason: string): void {
+  expect(withoutRayId(reason)).toBe(RunnerConnectionClose.engineEviction.reason)
+  expect(reason.slice(withoutRayId(reason).length)).toMatch(/^#[0-9a-f]+$/)
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -120,7 +131,7 @@ describe.each(PUBLISHED_RUNNERS)("Rivet's runner $release (v$protocolVersion)", 
     expect(call!.app.stopped).toEqual([actorId])
     expect(gone!.time - drained.drainStartedAt!).toBeGreaterThanOrEqual(GRACE_MS - 1)
     expect(gone!.code).toBe(1000)
-    expect(gone!.reason).toMatch(/^ws\.eviction#[0-9a-f]+$/)
+    expectEngineEviction(gone!.reason)
     await eventually(() => call!.app.shutdownCalled, "the runner's onShutdown")
     expect(call!.app.disconnects).toEqual([{ code: 1000, reason: gone!.reason }])
     await eventually(() => call!.endedAt !== null, "the SSE request ended")
@@ -154,7 +165,7 @@ describe.each(PUBLISHED_RUNNERS)("Rivet's runner $release (v$protocolVersion)", 
     await eventually(() => app!.shutdownCalled, "the runner's onShutdown")
     const [gone] = runnerEvents("disconnected")
     expect(gone).toMatchObject({ code: 1000 })
-    expect(gone!.reason).toMatch(/^ws\.eviction#[0-9a-f]+$/)
+    expectEngineEviction(gone!.reason)
     expect(app.disconnects).toEqual([{ code: 1000, reason: gone!.reason }])
     expect(gw.getActor(actorId)?.state).toBe("stopped")
 

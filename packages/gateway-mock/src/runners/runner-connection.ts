@@ -225,7 +225,7 @@ export class RunnerConnection {
 
   /**
    * Sends the runner away for good, as the engine's `ToRunnerClose` does: v1–v3 get `ToClientClose`
-   * and then the eviction close, v4+ the eviction close with a ray id, `ws.eviction#<ray>`
+   * and then the eviction close, v4+ the engine's eviction close with a ray id
    * (`R/tunnel_to_ws_task.rs:126`). Its actors are gone at once: it is not coming back for them.
    */
   evict(): void {

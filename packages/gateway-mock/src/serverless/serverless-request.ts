@@ -167,21 +167,21 @@ export class ServerlessRequest {
     }
   }
 
+  /** Reports the error; the request ends at once, unless it drains: a drain runs to its close. */
   #fail(kind: ServerlessErrorKind, message: string, cause?: unknown, status?: number): void {
     if (this.state === "ended") return
-    const url = startUrl(this.config)
-    this.error = new ServerlessError(
-      { kind, url, runnerName: this.config.runnerName, message, status },
+    const error = new ServerlessError(
+      { kind, url: startUrl(this.config), runnerName: this.config.runnerName, message, status },
       cause === undefined ? undefined : { cause },
     )
-    const error = this.error
+    this.error ??= error
     this.#host.tap.emit(() => ({
       type: "fault",
       message: error.message,
       runnerId: this.runnerId,
       requestId: null,
     }))
-    this.#end()
+    if (this.state !== "draining") this.#end()
   }
 
   #end(): void {

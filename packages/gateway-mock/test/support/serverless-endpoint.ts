@@ -28,6 +28,8 @@ export interface StartCall {
   /** Set once the gateway ended the request. */
   endedAt: number | null
   runner: Runner | null
+  /** Drops the connection but leaves the runner running, as a half-broken endpoint would. */
+  drop(): void
 }
 
 export class ServerlessEndpoint {
@@ -44,16 +46,21 @@ export class ServerlessEndpoint {
         res.writeHead(404).end()
         return
       }
+      let dropped = false
       const call: StartCall = {
         headers: req.headers,
         method: req.method ?? "",
         endedAt: null,
         runner: null,
+        drop: () => {
+          dropped = true
+          res.destroy()
+        },
       }
       this.calls.push(call)
       res.on("close", () => {
         call.endedAt = Date.now()
-        void call.runner?.shutdown()
+        if (!dropped) void call.runner?.shutdown()
       })
       void this.#answer(this.mode, call, res)
     })
