@@ -64,7 +64,8 @@ const runnerEvents = (event: "connected" | "disconnected") =>
   events.flatMap((e) => (e.type === "runner" && e.event === event ? [e] : []))
 
 /** The engine's eviction close reason with a ray id: `<reason>#<hex>`. */
-function expectEngineEviction(reason: string): void {
+function expectEngineEviction(reason: string | null): void {
+  if (reason === null) throw new Error("no close reason")
   expect(withoutRayId(reason)).toBe(RunnerConnectionClose.engineEviction.reason)
   expect(reason.slice(withoutRayId(reason).length)).toMatch(/^#[0-9a-f]+$/)
 }

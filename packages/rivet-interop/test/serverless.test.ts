@@ -56,7 +56,8 @@ const frame = (kind: string, direction: FrameEvent["direction"]) =>
   events.findIndex((e) => e.type === "frame" && e.kind === kind && e.direction === direction)
 
 /** The engine's eviction close reason with a ray id: `<reason>#<hex>`. */
-function expectEngineEviction(reason: string): void {
+function expectEngineEviction(reason: string | null): void {
+  if (reason === null) throw new Error("no close reason")
   expect(withoutRayId(reason)).toBe(RunnerConnectionClose.engineEviction.reason)
   expect(reason.slice(withoutRayId(reason).length)).toMatch(/^#[0-9a-f]+$/)
 }
