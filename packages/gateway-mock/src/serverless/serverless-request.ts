@@ -97,13 +97,8 @@ export class ServerlessRequest {
       return
     }
     if (!response.ok) {
-      const body = await response.text().catch(() => "<could not read the body>")
-      this.#fail(
-        "httpStatus",
-        `status ${response.status}: ${body.slice(0, ERROR_BODY_CHARS)}`,
-        undefined,
-        response.status,
-      )
+      const body = await startOf(response, ERROR_BODY_CHARS).catch(() => "<unreadable body>")
+      this.#fail("httpStatus", `status ${response.status}: ${body}`, undefined, response.status)
       return
     }
     const type = response.headers.get("content-type") ?? ""
@@ -201,4 +196,23 @@ export class ServerlessRequest {
     }, delayMs)
     this.#timers.add(timer)
   }
+}
+
+/**
+ * The first `chars` characters of a response body (a UTF-8 character is at most 4 bytes), read no
+ * further: an error body is reported, not stored, however much the endpoint sends.
+ */
+async function startOf(response: Response, chars: number): Promise<string> {
+  if (response.body === null) return ""
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  while (size < chars * 4) {
+    const read = await reader.read()
+    if (read.done) break
+    chunks.push(read.value)
+    size += read.value.byteLength
+  }
+  await reader.cancel().catch(() => {})
+  return Buffer.concat(chunks).toString("utf8").slice(0, chars)
 }

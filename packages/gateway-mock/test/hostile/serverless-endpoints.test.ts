@@ -1,5 +1,5 @@
 // Serverless endpoints that answer badly: no init event, an init that is not base64, a packet of a
-// version nobody speaks, a 500, no answer at all, the wrong content type, an endless line, a
+// version nobody speaks, a 500 (one with a body that never ends), no answer at all, the wrong content type, an endless line, a
 // stream that ends at once. Each gets a typed error the admin API and the tap report, within the
 // start timeout, and the gateway keeps serving: the next request and an actor's HTTP request work.
 import { afterEach, describe, expect, it } from "vitest"
@@ -33,6 +33,7 @@ const CASES: ReadonlyArray<{
   { mode: "garbageBase64", kind: "invalidPayload", says: /not base64.*!!not\*base64!!/ },
   { mode: "unknownVersion", kind: "invalidPayload", says: /VersionError.*99/ },
   { mode: "status500", kind: "httpStatus", says: /status 500: the endpoint is broken/ },
+  { mode: "status500Endless", kind: "httpStatus", says: /^.*status 500: B{512}$/ },
   { mode: "silent", kind: "initTimeout", says: /no init event within 500 ms/ },
   { mode: "notEventStream", kind: "contentType", says: /application\/json/ },
   { mode: "endlessLine", kind: "invalidStream", says: /line exceeds 65536/ },

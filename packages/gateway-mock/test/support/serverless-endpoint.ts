@@ -14,6 +14,8 @@ export type EndpointMode =
   /** A well-formed packet of protocol version 99. */
   | "unknownVersion"
   | "status500"
+  /** A 500 whose body never ends. */
+  | "status500Endless"
   /** Takes the request and never answers. */
   | "silent"
   | "notEventStream"
@@ -123,6 +125,13 @@ export class ServerlessEndpoint {
       case "status500":
         res.writeHead(500, { "content-type": "text/plain" }).end("the endpoint is broken")
         return
+      case "status500Endless": {
+        res.writeHead(500, { "content-type": "text/plain" })
+        const chunk = "B".repeat(64 * 1024)
+        const pump = setInterval(() => res.write(chunk), 1)
+        res.on("close", () => clearInterval(pump))
+        return
+      }
       case "silent":
         return
       case "notEventStream":
