@@ -7,6 +7,7 @@ import {
   RunnerConnectionClose,
   withoutRayId,
 } from "@tunnelwire/protocol"
+import type { Logger } from "@tunnelwire/runner"
 import { afterEach, describe, expect, it } from "vitest"
 import { type Gateway, startGateway, type TapEvent } from "../src/index.js"
 import { eventually, gatewaySocketUrl, TestClient } from "./support/client.js"
@@ -216,7 +217,20 @@ describe.each([1, 2, 3, 4, 5, 6, 7])(
     it("sends it away in its family's way; it does not reconnect and its actors start elsewhere", async () => {
       gateway = await startGateway()
       gateway.tap.subscribe((event) => events.push(event))
-      const first = echoRunner({ endpoint: gateway.url, version })
+      // Longer than the test may take: a shutdown waiting on stops that cannot come would show.
+      const said: string[] = []
+      const logger: Logger = {
+        info: (_fields, message) => said.push(message ?? ""),
+        warn: () => {},
+        error: () => {},
+        debug: () => {},
+      }
+      const first = echoRunner({
+        endpoint: gateway.url,
+        version,
+        shutdownTimeoutMs: 120_000,
+        logger,
+      })
       cleanups.push(() => first.shutdown())
       await first.start()
       const actor = gateway.createActor({ name: "echo" })
@@ -236,6 +250,8 @@ describe.each([1, 2, 3, 4, 5, 6, 7])(
         expect(frames("ToClientClose", "toRunner")).toHaveLength(1)
         expect(gone).toMatchObject({ code: 1000, reason: RunnerConnectionClose.evicted.reason })
       }
+      // The runner shuts down on its own, without waiting for actor stops no one will send.
+      await eventually(() => said.includes("runner shut down"), 15_000)
       // Its actors are gone at once (it is not coming back for them), not kept as a lost runner's.
       expect(gateway.getActor(actor.actorId)?.state).toBe("stopped")
       await sleep(RECONNECT_WINDOW_MS)

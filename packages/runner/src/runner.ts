@@ -251,7 +251,10 @@ export class Runner {
         this.#accepted(message.val.runnerId)
         break
       case "ToClientClose":
-        this.#logger.info({}, "the gateway asked the runner to stop")
+        // The gateway sends the runner away and closes the connection: as on a v4+ eviction, no
+        // one will stop the actors any more, so the shutdown must not wait for it to.
+        this.#logger.info({}, "the gateway sent the runner away")
+        this.#ready = false
         void this.shutdown()
         break
       case "ToClientCommands":

@@ -5,6 +5,7 @@ import {
   createMemoryHibernationStore,
   type HibernatingSocket,
   type HibernationHooks,
+  type Logger,
   Runner,
   type RunnerHandlers,
 } from "@tunnelwire/runner"
@@ -23,6 +24,7 @@ export interface EchoRunnerOptions {
   readonly shutdownTimeoutMs?: number
   readonly maxUnsavedMessages?: number
   readonly handlers?: Partial<RunnerHandlers>
+  readonly logger?: Logger
 }
 
 /**
@@ -74,6 +76,7 @@ export function echoRunner(options: EchoRunnerOptions): Runner {
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 2_000,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     handlers,
+    logger: options.logger,
   })
   return runner
 }
