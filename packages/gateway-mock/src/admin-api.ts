@@ -5,6 +5,7 @@ import type { GatewayCore } from "./gateway-core.js"
 import { BadRequestError, optionalString, readJsonObject, sendJson } from "./http-json.js"
 import { percentDecoded } from "./percent-decoded.js"
 import type { RunnerConnection } from "./runners/runner-connection.js"
+import { handleServerlessAdmin } from "./serverless-admin.js"
 
 export interface ActorInfo {
   readonly actorId: string
@@ -29,6 +30,8 @@ export interface RunnerInfo {
   readonly state: RunnerConnection["state"]
   readonly totalSlots: number
   readonly actorIds: string[]
+  /** The serverless request that started this runner, once its init event named it. */
+  readonly serverlessRequestId: string | null
 }
 
 export function actorInfo(actor: Actor): ActorInfo {
@@ -48,7 +51,7 @@ export function actorInfo(actor: Actor): ActorInfo {
   }
 }
 
-export function runnerInfo(connection: RunnerConnection): RunnerInfo {
+export function runnerInfo(core: GatewayCore, connection: RunnerConnection): RunnerInfo {
   return {
     runnerId: connection.runnerId,
     runnerKey: connection.params.runnerKey,
@@ -58,6 +61,7 @@ export function runnerInfo(connection: RunnerConnection): RunnerInfo {
     state: connection.state,
     totalSlots: connection.totalSlots,
     actorIds: [...connection.actorIds],
+    serverlessRequestId: core.serverless.requestOfRunner(connection.runnerId)?.id ?? null,
   }
 }
 
@@ -68,6 +72,8 @@ export function runnerInfo(connection: RunnerConnection): RunnerInfo {
  * - `DELETE /actors/{id}`, or `DELETE /actors?name=&key=`, destroys
  * - `POST /actors/{id}/sleep` and `POST /actors/{id}/wake`
  * - `GET /runners` lists connected runners
+ * - `POST /runners/{id}/close` sends a runner away for good (the engine's `ToRunnerClose`)
+ * - `/serverless…`: serverless runners (`serverless-admin.ts`)
  * Returns false when the path is not an admin path.
  */
 export async function handleAdmin(
@@ -79,12 +85,17 @@ export async function handleAdmin(
   const parts = url.pathname.split("/").filter((part) => part !== "")
   const method = req.method ?? "GET"
   if (parts[0] === "runners" && parts.length === 1 && method === "GET") {
-    sendJson(res, 200, { runners: core.runners.all().map(runnerInfo) })
+    sendJson(res, 200, { runners: core.runners.all().map((c) => runnerInfo(core, c)) })
     return true
   }
-  if (parts[0] !== "actors") return false
+  if (parts[0] === "runners" && parts.length === 3 && parts[2] === "close" && method === "POST") {
+    closeRunner(core, res, parts[1]!)
+    return true
+  }
+  if (parts[0] !== "actors" && parts[0] !== "serverless") return false
   try {
-    if (parts.length === 1) await actorsCollection(core, req, res, url, method)
+    if (parts[0] === "serverless") await handleServerlessAdmin(core, req, res, url, parts, method)
+    else if (parts.length === 1) await actorsCollection(core, req, res, url, method)
     else await oneActor(core, res, parts, method)
   } catch (error) {
     if (error instanceof BadRequestError) sendJson(res, error.status, { error: error.message })
@@ -159,6 +170,18 @@ async function oneActor(
     return sendJson(res, 202, { actor: actorInfo(actor) })
   }
   sendJson(res, 404, { error: `no ${method} /actors/{id}/${action ?? "…"}` })
+}
+
+function closeRunner(core: GatewayCore, res: ServerResponse, encodedId: string): void {
+  const runnerId = percentDecoded(encodedId)
+  const connection = runnerId === null ? undefined : core.runnerById(runnerId)
+  if (connection === undefined || connection.name === null) {
+    sendJson(res, 404, { error: `no runner ${encodedId}` })
+    return
+  }
+  const info = runnerInfo(core, connection)
+  core.closeRunner(connection)
+  sendJson(res, 202, { runner: info })
 }
 
 function optionalParam<K extends string>(url: URL, name: K): Partial<Record<K, string>> {

@@ -10,6 +10,8 @@ import type {
   TunnelRequest,
 } from "./runners/runner-connection.js"
 import { RunnerPool, type RunnerRecord } from "./runners/runner-pool.js"
+import { ServerlessPool } from "./serverless/serverless-pool.js"
+import type { ServerlessHost } from "./serverless/serverless-request.js"
 import { Tap } from "./tap/tap.js"
 import type { TunnelHost } from "./tunnel/tunnel-host.js"
 
@@ -24,9 +26,12 @@ interface LostRunner {
  * runner message means, in the v7 shape whatever the runner's version. Sockets and servers live
  * in `gateway.ts`; each connection's dialect converts at the version edge.
  */
-export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost {
+export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost, ServerlessHost {
   readonly options: ResolvedOptions
   readonly tap: Tap
+  /** The gateway's base URL, once it listens. */
+  endpoint = ""
+  readonly serverless: ServerlessPool
   readonly gatewayId = randomBytes(4).buffer as ArrayBuffer
   readonly requests = new RequestTable<TunnelRequest>()
   readonly runners = new RunnerPool()
@@ -42,6 +47,7 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
     this.options = options
     this.tap = new Tap(options.tapHistory)
     this.actors = new ActorRegistry(this)
+    this.serverless = new ServerlessPool(this, options.serverless)
     this.#gcTimer = setInterval(() => this.collectGarbage(Date.now()), options.gcIntervalMs)
   }
 
@@ -135,8 +141,39 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
 
   runnerStopping(connection: RunnerConnection): void {
     // The runner waits for its actors to be stopped; none is placed on it any more.
+    this.drainRunner(connection)
+  }
+
+  get token(): string | undefined {
+    return this.options.token
+  }
+
+  /** Stops the runner's actors (they start again elsewhere on demand) and places none on it. */
+  drainRunner(connection: RunnerConnection): void {
+    if (connection.state === "closed") return
     connection.state = "draining"
     for (const actorId of [...connection.actorIds]) this.actors.get(actorId)?.drain()
+  }
+
+  /** Sends the runner away for good (the engine's `ToRunnerClose`); its actors are gone at once. */
+  closeRunner(connection: RunnerConnection): void {
+    connection.evict()
+  }
+
+  /** The live connection of `runnerId`. */
+  runnerById(runnerId: string): RunnerConnection | undefined {
+    for (const connection of this.#connections) {
+      if (connection.runnerId === runnerId && connection.state !== "closed") return connection
+    }
+    return undefined
+  }
+
+  drainGracePeriodMs(connection: RunnerConnection): number | null {
+    if (connection.name === null) return null
+    return (
+      this.serverless.config(connection.params.namespace, connection.name)?.drainGracePeriodMs ??
+      null
+    )
   }
 
   runnerClosed(connection: RunnerConnection, draining: boolean): void {
@@ -153,7 +190,10 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
 
   pickRunner(actor: Actor): RunnerConnection | null {
     // While the gateway stops, closing runners must not be handed actors of the ones closed first.
-    return this.#stopping ? null : this.runners.pick(actor)
+    if (this.#stopping) return null
+    const picked = this.runners.pick(actor)
+    if (picked === null) this.serverless.demand(actor.spec.namespace, actor.spec.runnerName)
+    return picked
   }
 
   /** Gives up requests whose runner left a tunnel message unacknowledged past the timeout. */
@@ -171,6 +211,7 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
   dispose(): void {
     this.#stopping = true
     clearInterval(this.#gcTimer)
+    this.serverless.dispose()
     for (const lost of this.#lost.values()) clearTimeout(lost.timer)
     for (const actor of this.actors.all()) actor.dispose()
   }
@@ -221,8 +262,8 @@ export class GatewayCore implements RunnerConnectionHost, ActorHost, TunnelHost 
       runnerKey: connection.params.runnerKey,
       runnerName: connection.name,
       version: connection.version,
-      code: null,
-      reason: null,
+      code: event === "disconnected" ? (connection.closedWith?.code ?? null) : null,
+      reason: event === "disconnected" ? (connection.closedWith?.reason ?? null) : null,
     }))
   }
 

@@ -13,6 +13,8 @@ import { sendJson } from "./http-json.js"
 import { type GatewayOptions, resolveOptions } from "./options.js"
 import { RunnerConnection } from "./runners/runner-connection.js"
 import { checkRunnerUpgrade, sameSecret } from "./runners/runner-upgrade.js"
+import type { ServerlessRunnerConfig } from "./serverless/serverless-config.js"
+import { type ServerlessRequestInfo, serverlessRequestInfo } from "./serverless/serverless-info.js"
 import type { Tap } from "./tap/tap.js"
 import { serveTap } from "./tap/tap-endpoint.js"
 import { ClientSocket } from "./tunnel/client-socket.js"
@@ -40,6 +42,20 @@ export interface Gateway {
   sleepActor(actorId: string): void
   wakeActor(actorId: string): void
   runners(): RunnerInfo[]
+  /**
+   * Sends a runner away for good, as the engine's `ToRunnerClose`: v1–v3 get `ToClientClose` and
+   * the eviction close, v4+ the engine's eviction close with a ray id. Throws when no such runner is
+   * connected.
+   */
+  closeRunner(runnerId: string): void
+  /** Adds (or replaces) a serverless runner config; throws `RangeError` on a bad one. */
+  registerServerless(config: ServerlessRunnerConfig): void
+  /** Starts a serverless request now (`GET <url>/start`). */
+  startServerless(runnerName: string, namespace?: string): ServerlessRequestInfo
+  /** Drains a serverless request's runner, then closes it after the drain grace period. */
+  drainServerless(requestId: string): ServerlessRequestInfo
+  /** Live serverless requests, then the last 100 ended ones. */
+  serverlessRequests(): ServerlessRequestInfo[]
   /** Closes every socket and the server; afterwards nothing of the gateway keeps the process up. */
   stop(): Promise<void>
 }
@@ -195,6 +211,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     server.listen(resolved.port, resolved.host, () => resolve())
   })
   const port = (server.address() as AddressInfo).port
+  const url = `http://${resolved.host}:${port}`
+  core.endpoint = url
 
   const actorOrThrow = (actorId: string) => {
     const actor = core.actors.get(actorId)
@@ -203,7 +221,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   }
 
   return {
-    url: `http://${resolved.host}:${port}`,
+    url,
     port,
     tap: core.tap,
     createActor: (spec) =>
@@ -224,7 +242,24 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     destroyActor: (actorId) => core.actors.destroy(actorOrThrow(actorId)),
     sleepActor: (actorId) => actorOrThrow(actorId).sleep(),
     wakeActor: (actorId) => actorOrThrow(actorId).wake(),
-    runners: () => core.runners.all().map(runnerInfo),
+    runners: () => core.runners.all().map((connection) => runnerInfo(core, connection)),
+    closeRunner: (runnerId) => {
+      const connection = core.runnerById(runnerId)
+      if (connection === undefined) throw new Error(`no runner ${runnerId}`)
+      core.closeRunner(connection)
+    },
+    registerServerless: (config) => {
+      core.serverless.register(config)
+    },
+    startServerless: (runnerName, namespace = "default") =>
+      serverlessRequestInfo(core.serverless.start(namespace, runnerName)),
+    drainServerless: (requestId) => {
+      const request = core.serverless.request(requestId)
+      if (request === undefined) throw new Error(`no serverless request ${requestId}`)
+      request.drain()
+      return serverlessRequestInfo(request)
+    },
+    serverlessRequests: () => core.serverless.requests().map(serverlessRequestInfo),
     stop: async () => {
       core.dispose()
       for (const exchange of exchanges) exchange.shutdown()

@@ -8,6 +8,10 @@ export {
   startGateway,
 } from "./gateway.js"
 export type { GatewayOptions } from "./options.js"
+export type { ServerlessRunnerConfig } from "./serverless/serverless-config.js"
+export { ServerlessError, type ServerlessErrorKind } from "./serverless/serverless-error.js"
+export type { ServerlessRequestInfo } from "./serverless/serverless-info.js"
+export type { ServerlessRequestState } from "./serverless/serverless-request.js"
 export { Tap, type TapListener } from "./tap/tap.js"
 export type {
   ActorEvent,

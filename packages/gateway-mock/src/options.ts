@@ -1,4 +1,5 @@
 import { SECOND_FAMILY_TIMING } from "@tunnelwire/protocol"
+import type { ServerlessRunnerConfig } from "./serverless/serverless-config.js"
 
 /** Everything `startGateway` can be told; every field has a default suited to local testing. */
 export interface GatewayOptions {
@@ -60,6 +61,11 @@ export interface GatewayOptions {
   readonly allowedHosts?: readonly string[]
   /** Tap events kept for subscribers that join late (the `/tap?history=1` endpoint). */
   readonly tapHistory?: number
+  /**
+   * Serverless runners: the gateway asks each endpoint to start a runner when actors need one, and
+   * drains it when its request's lifespan is over. More can be added with the admin API.
+   */
+  readonly serverless?: readonly ServerlessRunnerConfig[]
   /** Deliberate misbehaviour, to test how a runner copes with a faulty gateway. */
   readonly faults?: GatewayFaults
 }
@@ -110,6 +116,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     maxRunnerFrameBytes,
     allowedHosts: options.allowedHosts ?? [],
     tapHistory: options.tapHistory ?? 0,
+    serverless: options.serverless ?? [],
     faults: options.faults ?? {},
   }
 }

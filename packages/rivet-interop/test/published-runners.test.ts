@@ -25,7 +25,7 @@ describe.each(PUBLISHED_RUNNERS)("Rivet's runner $release (v$protocolVersion)", 
       if (event.type === "fault") faults.push(event.message)
     })
     app = new RivetApp()
-    await app.start(published, gateway.url, TOKEN)
+    await app.start(published, { endpoint: gateway.url, token: TOKEN })
   })
 
   afterEach(async () => {

@@ -16,6 +16,7 @@ import { EventLog } from "./event-log.js"
 import { FrameCodec, type Inbound, joinRequestId } from "./frames.js"
 import { type ActorKv, KvClient, KvError, RunnerLostError, type RunnerLostReason } from "./kv.js"
 import type { Logger } from "./logger.js"
+import { serverlessInitPacket } from "./serverless.js"
 import { Tunnel } from "./tunnel/tunnel.js"
 
 type Phase = "idle" | "starting" | "running" | "stopping" | "stopped"
@@ -125,6 +126,16 @@ export class Runner {
   /** v4+: the gateway's thresholds from `ToClientInit`, once connected; `null` before and on v1–v3. */
   get protocolMetadata(): v7.ProtocolMetadata | null {
     return this.#protocolMetadata
+  }
+
+  /**
+   * For a serverless endpoint's `/start` response: the init event's data (base64), which names
+   * this runner to the gateway; null until the gateway accepted the runner.
+   */
+  serverlessInitPacket(): string | null {
+    return this.#runnerId === null
+      ? null
+      : serverlessInitPacket(this.#runnerId, this.#config.protocolVersion)
   }
 
   /** Connects; resolves once the gateway accepted the runner (`ToClientInit`). */
@@ -251,7 +262,10 @@ export class Runner {
         break
       }
       case "ToClientClose":
-        this.#logger.info({}, "the gateway asked the runner to stop")
+        // The gateway sends the runner away and closes the connection: as on a v4+ eviction, no
+        // one will stop the actors any more, so the shutdown must not wait for it to.
+        this.#logger.info({}, "the gateway sent the runner away")
+        this.#ready = false
         void this.shutdown()
         break
       case "ToClientCommands":

@@ -5,11 +5,15 @@ import { describe, expect, it } from "vitest"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const fixture = fileURLToPath(new URL("./fixtures/readme-example.ts", import.meta.url))
+const serverlessFixture = fileURLToPath(
+  new URL("./fixtures/readme-serverless-example.ts", import.meta.url),
+)
 
-function readmeExample(): string {
+/** The README's `index`th ts code block. */
+function readmeExample(index = 0): string {
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
-  const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1]
-  if (block === undefined) throw new Error("README has no ts code block")
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)][index]?.[1]
+  if (block === undefined) throw new Error(`README has no ts code block ${index}`)
   return block
 }
 
@@ -26,6 +30,12 @@ describe("the README example", () => {
     expect(readFileSync(fixture, "utf8")).toBe(readmeExample())
   })
 
+  it("of a serverless /start handler is the typechecked fixture, word for word", () => {
+    const example = readmeExample(1)
+    expect(example).toContain("runner.serverlessInitPacket()")
+    expect(readFileSync(serverlessFixture, "utf8")).toBe(example)
+  })
+
   it("typechecks against the package", () => {
     const configPath = `${packageDir}tsconfig.json`
     const config = ts.getParsedCommandLineOfConfigFile(configPath, undefined, {
@@ -35,7 +45,7 @@ describe("the README example", () => {
       },
     })
     if (config === undefined) throw new Error(`cannot read ${configPath}`)
-    const program = ts.createProgram([fixture], config.options)
+    const program = ts.createProgram([fixture, serverlessFixture], config.options)
     const problems = ts.getPreEmitDiagnostics(program).map((d) => {
       const where = d.file?.fileName.replace(packageDir, "") ?? ""
       return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`

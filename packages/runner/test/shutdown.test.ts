@@ -113,6 +113,25 @@ describe.each(versions)("graceful shutdown over v%i", (version) => {
     },
   )
 
+  it.runIf(capabilities(version).toClientClose)(
+    "on ToClientClose stops its actors itself and closes, without waiting on the gateway for them",
+    async () => {
+      // A wait for the gateway's stop commands would last the whole shutdown timeout.
+      const built = testRunner(gateway, version, { shutdownTimeoutMs: 120_000 })
+      runner = built.runner
+      await runner.start()
+      await gateway.startActor("actor-a")
+      const since = gateway.frames.length
+      gateway.send({ tag: "ToClientClose", val: null })
+      await gateway.waitFor(() => gateway.connections[0]?.closeCode !== null)
+      expect(gateway.connections[0]?.closeReason).toBe(RUNNER_SHUTDOWN_REASON)
+      expect(built.log.stops).toEqual([{ actorId: "actor-a", generation: 0 }])
+      expect(gateway.received(since).map((message) => message.tag)).not.toContain(
+        "ToServerStopping",
+      )
+    },
+  )
+
   it("never calls process.exit", async () => {
     const exit = vi.spyOn(process, "exit").mockImplementation(() => {
       throw new Error("process.exit called")

@@ -60,6 +60,10 @@ export class FirstFamilyDialect implements RunnerDialect {
     })
   }
 
+  farewell(): void {
+    this.#send({ tag: "ToClientClose", val: null })
+  }
+
   startActor(start: ActorStart): void {
     this.#command({
       tag: "CommandStartActor",

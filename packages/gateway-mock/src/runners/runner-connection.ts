@@ -4,13 +4,16 @@ import {
   type Capabilities,
   type CloseRule,
   capabilities,
+  evictionClose,
   isSecondFamily,
   type latest,
   RunnerConnectionClose,
   type RunnerConnectParams,
+  withRayId,
 } from "@tunnelwire/protocol"
 import type { RawData, WebSocket } from "ws"
 import type { ResolvedOptions } from "../options.js"
+import { newRayId } from "../ray-id.js"
 import { type FrameSummary, fromRunnerFrame, toRunnerFrame } from "../tap/frame-event.js"
 import type { Tap } from "../tap/tap.js"
 import { batchWritesPerTick } from "../write-batching.js"
@@ -56,6 +59,8 @@ export interface RunnerConnectionHost {
     data: latest.KvRequestData,
   ): latest.KvResponseData
   runnerStopping(connection: RunnerConnection): void
+  /** v6+: `ProtocolMetadata.serverlessDrainGracePeriod` for this runner; null when not serverless. */
+  drainGracePeriodMs(connection: RunnerConnection): number | null
   /** `draining`: the runner had sent ToServerStopping, so it is not coming back. */
   runnerClosed(connection: RunnerConnection, draining: boolean): void
 }
@@ -104,6 +109,8 @@ export interface RunnerDialect {
   ): void
   /** Requests with a tunnel message unacknowledged past the ack timeout (v1–v3). */
   collectOverdueAcks(now: number): TunnelRequest[]
+  /** What goes to the runner before the close that sends it away for good (v1–v3 `ToClientClose`). */
+  farewell(): void
   closed(): void
 }
 
@@ -125,6 +132,8 @@ export class RunnerConnection {
   state: "connecting" | "ready" | "draining" | "closed" = "connecting"
   readonly actorIds = new Set<string>()
   readonly requests = new RequestTable<TunnelRequest>()
+  /** The close code and reason, once closed (by either side). */
+  closedWith: { readonly code: number; readonly reason: string } | null = null
   readonly host: RunnerConnectionHost
   readonly #dialect: RunnerDialect
   readonly #ws: WebSocket
@@ -152,7 +161,10 @@ export class RunnerConnection {
       host.options.initTimeoutMs,
     )
     ws.on("message", (data, isBinary) => this.#onFrame(data, isBinary))
-    ws.on("close", () => this.#closed())
+    ws.on("close", (code, reason) => {
+      this.closedWith ??= { code, reason: reason.toString() }
+      this.#closed()
+    })
     ws.on("error", () => this.#closed())
   }
 
@@ -206,8 +218,24 @@ export class RunnerConnection {
   close(rule: CloseRule, detail?: string): void {
     if (this.state === "closed") return
     if (detail !== undefined) this.fault(`${rule.reason}: ${detail}`, null)
+    this.closedWith = { code: rule.code, reason: rule.reason }
     this.#ws.close(rule.code, rule.reason)
     this.#closed()
+  }
+
+  /**
+   * Sends the runner away for good, as the engine's `ToRunnerClose` does: v1–v3 get `ToClientClose`
+   * and then the eviction close, v4+ the engine's eviction close with a ray id
+   * (`R/tunnel_to_ws_task.rs:126`). Its actors are gone at once: it is not coming back for them.
+   */
+  evict(): void {
+    if (this.state === "closed") return
+    this.state = "draining"
+    this.#dialect.farewell()
+    const rule = evictionClose(this.version)
+    this.close(
+      isSecondFamily(this.version) ? { ...rule, reason: withRayId(rule.reason, newRayId()) } : rule,
+    )
   }
 
   fault(message: string, requestId: string | null): void {

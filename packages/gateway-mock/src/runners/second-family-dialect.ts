@@ -61,8 +61,9 @@ export class SecondFamilyDialect implements RunnerDialect {
               ? options.actorStopThresholdMs
               : SECOND_FAMILY_TIMING.actorStopThresholdMs,
           ),
-          // Only serverless runners get a drain grace period; this gateway has none.
-          serverlessDrainGracePeriod: null,
+          // Only serverless runners get a drain grace period (`R/conn.rs:383-398`); v4 and v5
+          // have no such field.
+          serverlessDrainGracePeriod: this.#drainGracePeriod(),
         },
       },
     })
@@ -71,6 +72,9 @@ export class SecondFamilyDialect implements RunnerDialect {
     this.#lastPong = Date.now()
     this.#pingTimer = setInterval(() => this.#ping(), options.pingIntervalMs)
   }
+
+  /** The engine's `ToRunnerClose` never reaches the socket: the close itself says it all. */
+  farewell(): void {}
 
   startActor(start: ActorStart): void {
     this.#command(start.actorId, start.generation, {
@@ -121,6 +125,12 @@ export class SecondFamilyDialect implements RunnerDialect {
 
   closed(): void {
     clearInterval(this.#pingTimer)
+  }
+
+  #drainGracePeriod(): bigint | null {
+    if (!this.#connection.capabilities.metadataStopThresholds) return null
+    const period = this.#connection.host.drainGracePeriodMs(this.#connection)
+    return period === null ? null : BigInt(period)
   }
 
   #ping(): void {

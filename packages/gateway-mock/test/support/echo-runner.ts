@@ -5,6 +5,7 @@ import {
   createMemoryHibernationStore,
   type HibernatingSocket,
   type HibernationHooks,
+  type Logger,
   Runner,
   type RunnerConfig,
   type RunnerHandlers,
@@ -25,6 +26,7 @@ export interface EchoRunnerOptions {
   readonly maxUnsavedMessages?: number
   readonly scheduleRunnerLost?: RunnerConfig["scheduleRunnerLost"]
   readonly handlers?: Partial<RunnerHandlers>
+  readonly logger?: Logger
 }
 
 /**
@@ -77,6 +79,7 @@ export function echoRunner(options: EchoRunnerOptions): Runner {
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 2_000,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     handlers,
+    logger: options.logger,
   })
   return runner
 }

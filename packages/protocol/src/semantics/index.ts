@@ -40,5 +40,6 @@ export {
   isSecondFamily,
   KV_LIMITS,
   SECOND_FAMILY_TIMING,
+  serverlessInitVersion,
   UNNAMED_GENERATION,
 } from "./runner-family.js"

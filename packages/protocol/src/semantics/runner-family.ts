@@ -1,3 +1,4 @@
+import { MK1_PROTOCOL_VERSION } from "../migrations/v3-to-v4.js"
 import { capabilities } from "./capabilities.js"
 
 // Rivet's engine treats v1–v3 and v4+ as two protocols ("mk1" and "mk2": `is_mk2(v) = v > 3`), each
@@ -53,3 +54,12 @@ export const KV_LIMITS = {
   maxPutPayloadBytes: 976 * 1024,
   listDefaultLimit: 16_384,
 } as const
+
+/**
+ * The protocol version a serverless runner of `version` names in its init packet
+ * (`ToServerlessServerInit.runnerProtocolVersion`): its own from v4; a first-family packet has no
+ * such field and the engine counts it as 3, whichever of v1–v3 the runner speaks.
+ */
+export function serverlessInitVersion(version: number): number {
+  return capabilities(version).serverlessInitVersion ? version : MK1_PROTOCOL_VERSION
+}

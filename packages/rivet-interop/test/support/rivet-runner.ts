@@ -9,7 +9,7 @@ export const PUBLISHED_RUNNERS = [
 export type PublishedRunner = (typeof PUBLISHED_RUNNERS)[number]
 
 /** What the harness persists for a hibernatable socket, as the runner's docs ask an app to. */
-interface SavedSocket {
+export interface SavedSocket {
   gatewayId: ArrayBuffer
   requestId: ArrayBuffer
   clientMessageIndex: number
@@ -32,6 +32,15 @@ interface RunnerLike {
   shutdown(immediate: boolean): Promise<void>
   sendHibernatableWebSocketMessageAck(g: ArrayBuffer, r: ArrayBuffer, index: number): void
   restoreHibernatingRequests(actorId: string, metas: SavedSocket[]): Promise<void>
+  getServerlessInitPacket(): string | undefined
+}
+
+/** Where a serverless runner is told to connect, by the gateway's `/start` headers. */
+export interface RunnerPlacement {
+  readonly endpoint: string
+  readonly token: string
+  readonly runnerName?: string
+  readonly totalSlots?: number
 }
 
 /** What the runners' socket adapters put on their events (`rivetMessageIndex` on messages). */
@@ -61,22 +70,28 @@ export class RivetApp {
   readonly stopped: string[] = []
   readonly disconnects: { code: number; reason: string }[] = []
   shutdownCalled = false
-  readonly #saved = new Map<string, SavedSocket>()
+  readonly #saved: Map<string, SavedSocket>
   #runner: RunnerLike | undefined
   #connected!: () => void
   readonly connected = new Promise<void>((resolve) => {
     this.#connected = resolve
   })
 
-  async start(published: PublishedRunner, endpoint: string, token: string): Promise<void> {
+  /** `saved`: hibernatable sockets' metadata, shared by apps that follow one another (serverless). */
+  constructor(saved = new Map<string, SavedSocket>()) {
+    this.#saved = saved
+  }
+
+  async start(published: PublishedRunner, placement: RunnerPlacement): Promise<void> {
+    const { endpoint, token } = placement
     const module = (await import(published.alias)) as { Runner: new (config: object) => RunnerLike }
     this.#runner = new module.Runner({
       version: 1,
       endpoint,
       token,
       namespace: "default",
-      totalSlots: 10,
-      runnerName: `rivet-${published.release}`,
+      totalSlots: placement.totalSlots ?? 10,
+      runnerName: placement.runnerName ?? `rivet-${published.release}`,
       // 2.0.33 takes the key from its config; 2.2.1 makes a random one per instance.
       runnerKey: randomUUID(),
       prepopulateActorNames: {},
@@ -122,6 +137,11 @@ export class RivetApp {
     })
     await this.#runner.start()
     await this.connected
+  }
+
+  /** What a serverless endpoint streams once the runner is accepted (the runner's own method). */
+  serverlessInitPacket(): string | undefined {
+    return this.#runner?.getServerlessInitPacket()
   }
 
   async shutdown(): Promise<void> {
