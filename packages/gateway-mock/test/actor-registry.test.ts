@@ -52,6 +52,14 @@ describe("the actor registry", () => {
       new DuplicateActorError("an actor named chat with key room-1 exists in default"),
     )
     expect(() => actors.create(spec("chat", "room-1"))).toThrow(DuplicateActorError)
+    const error = (() => {
+      try {
+        actors.create(spec("chat", "room-1"))
+      } catch (thrown) {
+        return thrown as Error
+      }
+    })()
+    expect(error?.name).toBe("DuplicateActorError")
     expect(events).toHaveLength(1)
     // Another key, another name, another namespace, or no key at all: each is a new actor.
     actors.create(spec("chat", "room-2"))
