@@ -82,6 +82,10 @@ describe("the runner's KV client", () => {
       },
     })
     expect((await get).map((v) => (v === null ? null : text(v)))).toEqual(["vx", null, "vz"])
+    // A key returned without its value counts as missing too.
+    const short = kv.forActor("a").get([bytes("x")])
+    answer({ tag: "KvGetResponse", val: { keys: [buffer("x")], values: [], metadata: [] } })
+    expect(await short).toEqual([null])
   })
 
   it("lists with each query's options and maps entries with their metadata", async () => {
@@ -123,7 +127,9 @@ describe("the runner's KV client", () => {
           ? "all"
           : query.tag === "KvListPrefixQuery"
             ? `prefix ${text(query.val.key)}`
-            : `range ${text(query.val.start)}..${text(query.val.end)} exclusive ${query.val.exclusive}`
+            : query.tag === "KvListRangeQuery"
+              ? `range ${text(query.val.start)}..${text(query.val.end)} exclusive ${query.val.exclusive}`
+              : "unknown"
       return { shown, reverse, limit }
     })
     expect(queries).toEqual([
