@@ -19,6 +19,8 @@ interface Options {
   readonly restoredFrom?: HibernatingSocket | null
   /** `send` reports a full outbound buffer. */
   readonly full?: boolean
+  /** `deleteHibernating` fails. */
+  readonly deleteFails?: boolean
 }
 
 const text = (value: string) => new TextEncoder().encode(value).buffer
@@ -52,7 +54,7 @@ function session(options: Options = {}) {
     sendOpen: (canHibernate, last) => {
       opens.push([canHibernate, last])
     },
-    bufferedAmount: () => 0,
+    bufferedAmount: () => 7,
     drained: async () => {},
     save:
       options.withSave === false
@@ -63,6 +65,7 @@ function session(options: Options = {}) {
             }),
     delete: async () => {
       counts.deleted++
+      if (options.deleteFails === true) throw new Error("gone")
     },
     ended: () => {
       counts.ended++
@@ -231,6 +234,30 @@ describe("a hibernatable tunneled WebSocket on the runner", () => {
     expect(t.s.ended).toBe(true)
     t.receive(1)
     expect(t.events).toHaveLength(3)
+  })
+
+  it("neither delivers nor acknowledges a message that arrives while it leaves", async () => {
+    // Room in the window for it: only the leave keeps it out.
+    const t = await accepted({ maxUnsavedMessages: 2 })
+    t.receive(0)
+    const leaving = t.s.leave(RunnerClose.actorStopped)
+    t.receive(1)
+    await t.saved()
+    await leaving
+    expect(t.events.filter((e) => e.startsWith("message"))).toEqual(["message m0"])
+    expect(t.wire).toEqual(["ack 0"])
+  })
+
+  it("reports the actor's buffered amount as the tunnel counts it", async () => {
+    const t = await accepted()
+    expect(t.s.socket.bufferedAmount).toBe(7)
+  })
+
+  it("logs a failed delete of the metadata when it closes for good", async () => {
+    const t = await accepted({ deleteFails: true })
+    t.s.closedByGateway(1000, "bye")
+    await flush()
+    expect(t.errors).toEqual(["deleteHibernating failed: Error: gone"])
   })
 
   it("closes a socket that may not hibernate on leave, telling the gateway", async () => {
