@@ -248,6 +248,20 @@ describe("a hibernatable tunneled WebSocket on the runner", () => {
     expect(t.wire).toEqual(["ack 0"])
   })
 
+  it("does not acknowledge a repeat of the first message before any save resolved", async () => {
+    const t = await accepted({ maxUnsavedMessages: 2 })
+    t.receive(0, 0)
+    expect(t.wire).toEqual([])
+    await t.saved()
+    expect(t.wire).toEqual(["ack 0"])
+  })
+
+  it("keeps no metadata to delete for a socket closed before the actor accepted it", () => {
+    const t = session()
+    t.s.closedByGateway(1000, "bye")
+    expect(t.counts).toEqual({ ended: 1, deleted: 0 })
+  })
+
   it("reports the actor's buffered amount as the tunnel counts it", async () => {
     const t = await accepted()
     expect(t.s.socket.bufferedAmount).toBe(7)
