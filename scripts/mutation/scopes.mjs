@@ -21,8 +21,9 @@ export const SCOPES = {
     concurrency: 2,
   },
   "cli-diff": { pkg: "tools/tunnelwire", mutate: ["src/diff/**"], concurrency: 2 },
-  // The runner's and the gateway's tests talk over real sockets with real timeouts: one process,
-  // so a loaded machine does not turn slow tests into timeouts.
+  // One process: a second one brought no speed-up on 2 shared cores (a mutant's time is vitest
+  // importing the tests and the protocol package again, CPU) and turned a survivor into a false
+  // timeout (docs/mutation-testing.md, "runner and gateway-mock").
   runner: { pkg: "packages/runner", mutate: ["src/**"], concurrency: 1 },
   // bin.ts only parses the command line and starts the gateway.
   "gateway-mock": {

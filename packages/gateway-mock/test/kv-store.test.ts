@@ -126,6 +126,15 @@ describe("actor KV", () => {
       tag: "KvPutRequest",
       val: { keys: [key("a")], values: [] },
     })
-    expect(response.tag).toBe("KvErrorResponse")
+    expect(response).toEqual({
+      tag: "KvErrorResponse",
+      val: { message: "1 keys but 0 values" },
+    })
+    // Fewer keys than values: refused the same way, not a crash on the missing key.
+    const fewer = new KvStore().handle({
+      tag: "KvPutRequest",
+      val: { keys: [key("a")], values: [key("1"), key("2")] },
+    })
+    expect(fewer).toEqual({ tag: "KvErrorResponse", val: { message: "1 keys but 2 values" } })
   })
 })
