@@ -222,8 +222,13 @@ describe("the runner's KV client", () => {
     const actor = kv.forActor("a")
     const pending = [actor.drop(), actor.listAll()]
     const lost = new KvError("runner stopped")
-    kv.rejectAll(lost)
+    const asked: string[] = []
+    kv.rejectAll((request) => {
+      asked.push(`${request.actorId} ${request.operation}`)
+      return lost
+    })
     for (const p of pending) await expect(p).rejects.toBe(lost)
+    expect(asked).toHaveLength(2)
     expect(vi.getTimerCount()).toBe(0)
     kv.resend()
     expect(sent).toHaveLength(2)
