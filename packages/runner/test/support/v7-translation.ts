@@ -85,6 +85,7 @@ export class V7Translation {
           tag: "ToServerAckCommands",
           val: {
             lastCommandIdx: message.val.lastCommandCheckpoints.reduce(
+              // biome-ignore lint/complexity/useMathMinMax: indexes are bigints, which Math.max refuses
               (max, { index }) => (index > max ? index : max),
               -1n,
             ),
