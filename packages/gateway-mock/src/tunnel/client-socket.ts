@@ -9,6 +9,7 @@ import {
   newId,
   numbersMessages,
   redactPath,
+  replaysWithStart,
   withRayId,
 } from "@tunnelwire/protocol"
 import type { RawData, WebSocket } from "ws"
@@ -56,6 +57,11 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   #canHibernate = false
   #version = 0
   #reopening = false
+  /**
+   * Named in a start command whose runner holds tunnel messages until the actor started: held
+   * messages go out behind the command, before the actor reports running.
+   */
+  #replayingEarly = false
   #openTimer: NodeJS.Timeout | undefined
 
   constructor(
@@ -158,7 +164,12 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
 
   restoreOn(connection: RunnerConnection): void {
     // Bound while still hibernating: the runner may refuse the restore with a close.
-    if (this.state === "hibernating") this.#attach(connection)
+    if (this.state !== "hibernating") return
+    this.#attach(connection)
+    if (!replaysWithStart(connection.version)) return
+    this.#version = connection.version
+    this.#replayingEarly = true
+    this.#flush()
   }
 
   actorRunning(connection: RunnerConnection, restored: boolean): void {
@@ -169,12 +180,15 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     }
     this.#attach(connection)
     this.#version = connection.version
+    this.#replayingEarly = false
     this.state = "open"
     this.#emit("wake")
     this.#flush()
   }
 
   actorStopping(): void {
+    // Stopped before it reported running: what arrives now waits for the next run.
+    this.#replayingEarly = false
     if (this.state === "open" && this.#retains()) {
       this.state = "hibernating"
       this.#emit("hibernate")
@@ -187,9 +201,11 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       this.#emit("hibernate")
     }
     if (this.state === "hibernating") {
+      const neverRan = this.#replayingEarly
       this.#detach()
-      // The lost runner may have delivered them without saving: they must reach the actor again.
-      if (runnerLost) this.#outbox.forgetDelivery()
+      // The lost runner may have delivered them without saving, and an actor that never reported
+      // running may never have seen them: they must reach the actor again (and wake it).
+      if (runnerLost || neverRan) this.#outbox.forgetDelivery()
     } else if (this.state === "open" || this.state === "opening") {
       this.#closeClient(GatewayClose.downstreamClosed.code, GatewayClose.downstreamClosed.reason)
     }
@@ -260,7 +276,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       this.#giveUp(GatewayClose.pendingLimitReached)
       return
     }
-    if (this.state === "open") {
+    if (this.state === "open" || this.#replayingEarly) {
       this.#flush()
     } else if (this.state === "hibernating" && this.#connection === null) {
       const runner = this.#actor.runner
@@ -307,6 +323,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   }
 
   #detach(): void {
+    this.#replayingEarly = false
     clearTimeout(this.#openTimer)
     this.#openTimer = undefined
     this.#connection?.requests.remove(this)
