@@ -135,7 +135,8 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
         return
       case "ToServerWebSocketMessage": {
         if (this.state === "closed") return
-        const drain = (this.#drain ??= this.#newDrain())
+        this.#drain ??= this.#newDrain()
+        const drain = this.#drain
         corkForTick(this.#socket)
         this.#client.send(Buffer.from(kind.val.data), { binary: kind.val.binary }, drain.progress)
         drain.wrote(kind.val.data.byteLength, acknowledge)
