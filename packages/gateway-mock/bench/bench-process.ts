@@ -3,7 +3,7 @@
 // there when it stops.
 import { type ChildProcess, fork } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import type { MemoryAnswer } from "./probe.js"
+import type { MarksAnswer, MemoryAnswer } from "./probe.js"
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -48,6 +48,11 @@ export class BenchProcess {
   /** Resident set size and heap in use after full collections, in bytes. */
   memory(): Promise<MemoryAnswer> {
     return this.#ask<MemoryAnswer>("rss")
+  }
+
+  /** The wake marks the process took since last asked. */
+  marks(): Promise<MarksAnswer["marks"]> {
+    return this.#ask<MarksAnswer>("marks").then((answer) => answer.marks)
   }
 
   /** Asks the process to stop; kills it if it has not exited within 5 s. */

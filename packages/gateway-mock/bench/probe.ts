@@ -1,8 +1,9 @@
 // The child side of the bench's questions, over IPC: how much CPU time this process has used
 // (its own `process.cpuUsage()`, every thread included) and its RSS after full collections
-// (run with --expose-gc). "stop" runs `stop` and exits (which writes a --cpu-prof profile).
-export type ProbeQuestion = "cpu" | "rss" | "stop"
-export type ProbeAnswer = { readonly cpuMicros: number } | MemoryAnswer
+// (run with --expose-gc), and the wake marks it took since last asked. "stop" runs `stop` and
+// exits (which writes a --cpu-prof profile).
+export type ProbeQuestion = "cpu" | "rss" | "marks" | "stop"
+export type ProbeAnswer = { readonly cpuMicros: number } | MemoryAnswer | MarksAnswer
 
 export interface MemoryAnswer {
   readonly rssBytes: number
@@ -10,9 +11,20 @@ export interface MemoryAnswer {
   readonly heapBytes: number
 }
 
+/** Named moments of a wake, in ms since the epoch (`nowMs`), comparable across processes. */
+export interface MarksAnswer {
+  readonly marks: ReadonlyArray<{ readonly name: string; readonly atMs: number }>
+}
+
+/** Wall-clock time with sub-millisecond resolution, on the same clock in every process. */
+export const nowMs = (): number => performance.timeOrigin + performance.now()
+
 const STOP_WAIT_MS = 3_000
 
-export function answerProbes(stop: () => Promise<void>): void {
+export function answerProbes(
+  stop: () => Promise<void>,
+  takeMarks: () => MarksAnswer["marks"] = () => [],
+): void {
   process.on("message", async (message: ProbeQuestion) => {
     if (message === "cpu") {
       const { user, system } = process.cpuUsage()
@@ -23,6 +35,8 @@ export function answerProbes(stop: () => Promise<void>): void {
       globalThis.gc?.()
       const { rss, heapUsed } = process.memoryUsage()
       process.send?.({ rssBytes: rss, heapBytes: heapUsed } satisfies MemoryAnswer)
+    } else if (message === "marks") {
+      process.send?.({ marks: takeMarks() } satisfies MarksAnswer)
     } else if (message === "stop") {
       // Bounded, so the process still exits (and writes its profile) if the peer went first.
       await Promise.race([stop(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))])

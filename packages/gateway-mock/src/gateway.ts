@@ -68,7 +68,6 @@ export { DuplicateActorError }
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const resolved = resolveOptions(options)
   const core = new GatewayCore(resolved)
-  const clientSockets = new Set<ClientSocket>()
   const exchanges = new Set<HttpExchange>()
   // One server per kind of peer, because the frame size limit is per server.
   const runnerWss = new WebSocketServer({
@@ -108,10 +107,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     path: string,
     headers: Map<string, string>,
   ) => {
-    const client = new ClientSocket(core, actor, ws, socket, path, headers)
-    clientSockets.add(client)
-    ws.on("close", () => clientSockets.delete(client))
-    void client.start()
+    // Found again through the gateway's live requests (a socket leaves them when it closes), so
+    // nothing more is kept per socket here.
+    void new ClientSocket(core, actor, ws, socket, path, headers).start()
   }
 
   const fault = (message: string) =>
@@ -263,7 +261,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     stop: async () => {
       core.dispose()
       for (const exchange of exchanges) exchange.shutdown()
-      for (const client of clientSockets) client.shutdown()
+      for (const request of [...core.requests.values()])
+        if (request instanceof ClientSocket) request.shutdown()
       for (const connection of core.connections()) connection.close(GatewayClose.shutdown)
       const sockets = () => servers.flatMap((wss) => [...wss.clients])
       for (const ws of sockets()) ws.close(GatewayClose.shutdown.code, GatewayClose.shutdown.reason)

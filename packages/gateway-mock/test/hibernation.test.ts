@@ -1,3 +1,4 @@
+import { replaysWithStart } from "@tunnelwire/protocol"
 import { capabilities, PROTOCOL_VERSIONS } from "@tunnelwire/protocol/pinned/v3"
 import { describe, expect, it } from "vitest"
 import type { TestClient } from "./support/client.js"
@@ -55,6 +56,36 @@ describe.each(hibernating)("a hibernatable socket on a raw v%i runner", (version
     expect(delivered.flat()).toEqual(expected)
     expect(f.gateway.getActor(actor.actorId)?.runnerId).toBe(second.runnerId)
     expect(client.closed).toBeNull()
+  })
+})
+
+describe.each(hibernating)("a wake on a raw v%i runner", (version) => {
+  const early = replaysWithStart(version)
+  it(`sends the held message ${early ? "right behind the start command, before the actor reports running" : "once the actor reports running"}`, async () => {
+    const f = fixture()
+    await f.runner({ version })
+    const actor = f.gateway.createActor({ name: "chat" })
+    const client = f.client(actor.actorId)
+    await client.opened
+    client.send("before the sleep")
+    await client.until(() => client.messages.length === 1)
+    f.gateway.sleepActor(actor.actorId)
+    await eventually(() => f.gateway.getActor(actor.actorId)?.state === "stopped")
+    const from = f.events.length
+    client.send("wakes it")
+    await client.until(() => client.messages.length === 2)
+    expect(client.messages).toEqual(["before the sleep", "wakes it"])
+    const frames = f.events.slice(from).filter((event) => event.type === "frame")
+    const position = (match: (text: string, kind: string, toRunner: boolean) => boolean) =>
+      frames.findIndex((frame) => match(frame.text, frame.kind, frame.direction === "toRunner"))
+    const start = position((text, _, toRunner) => toRunner && text.includes("CommandStartActor"))
+    const message = position((_, kind, toRunner) => toRunner && kind === "ToClientWebSocketMessage")
+    const running = position((text, _, toRunner) => !toRunner && text.includes("ActorStateRunning"))
+    expect(start).toBeGreaterThanOrEqual(0)
+    expect(running).toBeGreaterThan(start)
+    expect(message).toBeGreaterThan(start)
+    expect(message < running).toBe(early)
+    expect(f.gateway.getActor(actor.actorId)).toMatchObject({ state: "running", generation: 2 })
   })
 })
 

@@ -9,7 +9,7 @@ import { decodeToClient as decodeV6 } from "@tunnelwire/protocol/v6"
 import { decodeToClient as decodeV7 } from "@tunnelwire/protocol/v7"
 import { afterEach, describe, expect, it } from "vitest"
 import { type Gateway, type GatewayOptions, startGateway } from "../src/index.js"
-import { gatewaySocketUrl, TestClient } from "./support/client.js"
+import { eventually, gatewaySocketUrl, TestClient } from "./support/client.js"
 import {
   SecondFamilyRunner,
   type SecondFamilyRunnerOptions,
@@ -45,6 +45,15 @@ afterEach(async () => {
   await gateway?.stop()
   gateway = undefined
 })
+
+const isTunnel =
+  <K extends latest.ToClientTunnelMessageKind["tag"]>(tag: K) =>
+  (
+    m: latest.ToClient,
+  ): m is Extract<latest.ToClient, { tag: "ToClientTunnelMessage" }> & {
+    val: { messageKind: Extract<latest.ToClientTunnelMessageKind, { tag: K }> }
+  } =>
+    m.tag === "ToClientTunnelMessage" && m.val.messageKind.tag === tag
 
 const isCommands = (
   m: latest.ToClient,
@@ -161,6 +170,65 @@ describe.each(VERSIONS)("a v%i runner", (version) => {
       (stop as Extract<latest.ToClient, { tag: "ToClientCommands" }>).val[0]!.checkpoint.index,
     ).toBe(1n)
     expect(gateway!.getActor(actor.actorId)?.state).toBe("stopping")
+  })
+
+  it("gets a hibernating socket's held message right behind the start command, before it reports the actor running", async () => {
+    await setup()
+    const runner = await connect({ version, serve: false })
+    const actor = gateway!.createActor({ name: "sleepy" })
+    const c = client(actor.actorId)
+    await runner.next(isCommands)
+    runner.running(actor.actorId, 1)
+    const open = await runner.next(isTunnel("ToClientWebSocketOpen"))
+    runner.send({
+      tag: "ToServerTunnelMessage",
+      val: {
+        messageId: { ...open.val.messageId, messageIndex: 0 },
+        messageKind: { tag: "ToServerWebSocketOpen", val: { canHibernate: true } },
+      },
+    })
+    await c.opened
+    gateway!.sleepActor(actor.actorId)
+    await runner.next((m) => isCommands(m) && m.val[0]!.inner.tag === "CommandStopActor")
+    runner.stopped(actor.actorId, 1)
+    await eventually(() => gateway!.getActor(actor.actorId)?.state === "stopped")
+
+    const from = runner.received.length
+    c.send("wakes it")
+    // The runner has not reported the new generation running: the message comes anyway.
+    const message = await runner.next(isTunnel("ToClientWebSocketMessage"), from)
+    const after = runner.received.slice(from).map((frame) => frame.message)
+    const start = after.findIndex(
+      (m) => isCommands(m) && m.val[0]!.inner.tag === "CommandStartActor",
+    )
+    expect(start).toBeGreaterThanOrEqual(0)
+    expect(after.indexOf(message)).toBeGreaterThan(start)
+    const command = (after[start] as Extract<latest.ToClient, { tag: "ToClientCommands" }>).val[0]!
+    expect(command.checkpoint.generation).toBe(2)
+    expect(
+      command.inner.tag === "CommandStartActor" && command.inner.val.hibernatingRequests,
+    ).toEqual([
+      { gatewayId: open.val.messageId.gatewayId, requestId: open.val.messageId.requestId },
+    ])
+    expect(message.val.messageId.messageIndex).toBe(1)
+    expect(message.val.messageKind).toEqual({
+      tag: "ToClientWebSocketMessage",
+      val: { data: new TextEncoder().encode("wakes it").buffer, binary: false },
+    })
+    expect(gateway!.getActor(actor.actorId)?.state).toBe("starting")
+
+    // Running reported, the actor's answer reaches the client as on any open socket.
+    runner.running(actor.actorId, 2)
+    runner.send({
+      tag: "ToServerTunnelMessage",
+      val: {
+        messageId: { ...message.val.messageId, messageIndex: 1 },
+        messageKind: { tag: "ToServerWebSocketMessage", val: message.val.messageKind.val },
+      },
+    })
+    await c.until(() => c.messages.length === 1)
+    expect(c.messages).toEqual(["wakes it"])
+    expect(gateway!.getActor(actor.actorId)?.state).toBe("running")
   })
 
   it("gets 10-byte message ids: one counter per request from the open, the same gateway id", async () => {

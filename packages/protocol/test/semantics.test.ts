@@ -19,10 +19,12 @@ import {
   newId,
   nextIndex,
   numbersMessages,
+  PROTOCOL_VERSIONS,
   parseRunnerConnectUrl,
   RUNNER_SHUTDOWN_REASON,
   RunnerClose,
   RunnerConnectionClose,
+  replaysWithStart,
   runnerConnectUrl,
   runnerSubprotocols,
   tokenFromSubprotocols,
@@ -133,6 +135,11 @@ describe("the gateway's hibernation rule", () => {
     expect(numbersMessages({ version: 3, canHibernate: true })).toBe(true)
     expect(numbersMessages({ version: 3, canHibernate: false })).toBe(false)
     expect(numbersMessages({ version: 1, canHibernate: true })).toBe(false)
+  })
+
+  it("replays held messages behind the start command only to runners known to hold them (v4+)", () => {
+    const replaying = PROTOCOL_VERSIONS.filter((version) => replaysWithStart(version))
+    expect(replaying).toEqual(PROTOCOL_VERSIONS.filter((version) => version >= 4))
   })
 })
 

@@ -12,7 +12,7 @@ export interface ActorSocket extends TunnelRequestIds {
   readonly hibernating: boolean
   /** Hibernating with client messages no runner has seen: the actor must run again. */
   readonly wantsWake: boolean
-  /** The start command about to go to `connection` names this socket for restoring. */
+  /** The start command just sent to `connection` names this socket for restoring. */
   restoreOn(connection: RunnerConnection): void
   /** The actor runs on `connection`; `restored` when its start command named this socket. */
   actorRunning(connection: RunnerConnection, restored: boolean): void
@@ -261,7 +261,6 @@ export class Actor {
       ? [...this.sockets].filter((socket) => socket.hibernating)
       : []
     this.#restoring = new Set(restoring)
-    for (const socket of restoring) socket.restoreOn(connection)
     this.#emit("starting")
     connection.startActor({
       actorId: this.id,
@@ -274,6 +273,8 @@ export class Actor {
       },
       hibernating: restoring,
     })
+    // After the command: a socket may send its held messages right behind it.
+    for (const socket of restoring) socket.restoreOn(connection)
   }
 
   #stop(rest: "sleeping" | "stopped"): void {

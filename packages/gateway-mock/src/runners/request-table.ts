@@ -1,4 +1,5 @@
 import { FIRST_TUNNEL_INDEX, idKey } from "@tunnelwire/protocol"
+import { flatString } from "../flat-string.js"
 
 /** What every tunneled request carries to be found again from a runner's frame. */
 export interface TunnelRequestIds {
@@ -17,7 +18,8 @@ export class RequestTable<T extends TunnelRequestIds> {
 
   add(request: T): void {
     this.#byKey.set(request.key, request)
-    this.#byShortId.set(idKey(request.shortId), request)
+    // Kept as long as the request lives (days, for a hibernating socket): flat.
+    this.#byShortId.set(flatString(idKey(request.shortId)), request)
   }
 
   /** Removes `request`, unless another one took its place meanwhile. */

@@ -16,7 +16,7 @@ import type { ResolvedOptions } from "../options.js"
 import { newRayId } from "../ray-id.js"
 import { type FrameSummary, fromRunnerFrame, toRunnerFrame } from "../tap/frame-event.js"
 import type { Tap } from "../tap/tap.js"
-import { batchWritesPerTick } from "../write-batching.js"
+import { corkForTick } from "../write-batching.js"
 import { FirstFamilyDialect } from "./first-family-dialect.js"
 import { RequestTable, type TunnelIndex, type TunnelRequestIds } from "./request-table.js"
 import type { RunnerRecord } from "./runner-pool.js"
@@ -137,7 +137,7 @@ export class RunnerConnection {
   readonly host: RunnerConnectionHost
   readonly #dialect: RunnerDialect
   readonly #ws: WebSocket
-  readonly #beforeWrite: () => void
+  readonly #socket: Duplex
   #initTimer: NodeJS.Timeout | undefined
 
   constructor(
@@ -147,7 +147,7 @@ export class RunnerConnection {
     host: RunnerConnectionHost,
   ) {
     this.#ws = ws
-    this.#beforeWrite = batchWritesPerTick(socket)
+    this.#socket = socket
     this.host = host
     this.params = params
     this.version = params.protocolVersion
@@ -177,7 +177,7 @@ export class RunnerConnection {
   /** Writes an encoded frame; the tap gets its summary. */
   write(wire: Uint8Array, summary: () => FrameSummary): void {
     if (this.state === "closed") return
-    this.#beforeWrite()
+    corkForTick(this.#socket)
     this.#ws.send(wire)
     this.host.tap.emit(() => toRunnerFrame(this.frameSource, summary(), wire))
   }

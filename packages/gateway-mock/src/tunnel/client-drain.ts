@@ -40,6 +40,11 @@ export class ClientDrain {
     return this.#held.length - this.#head
   }
 
+  /** Nothing held and no timer: dropping the drain loses nothing (a new one starts the same). */
+  get idle(): boolean {
+    return this.heldCount === 0 && this.#stallTimer === undefined && !this.#closed
+  }
+
   /**
    * A runner's message of `bytes` was just written to the client, with `progress` as the write's
    * callback; `acknowledge` runs now if the client has room, or once it has.

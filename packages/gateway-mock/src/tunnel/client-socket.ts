@@ -9,16 +9,19 @@ import {
   newId,
   numbersMessages,
   redactPath,
+  replaysWithStart,
   withRayId,
 } from "@tunnelwire/protocol"
 import type { RawData, WebSocket } from "ws"
 import { type Actor, type ActorSocket, ActorUnavailableError } from "../actors/actor.js"
+import { flatString } from "../flat-string.js"
 import { newRayId } from "../ray-id.js"
 import { TunnelIndex } from "../runners/request-table.js"
 import type { RunnerConnection, TunnelRequest } from "../runners/runner-connection.js"
-import { batchWritesPerTick } from "../write-batching.js"
+import { corkForTick } from "../write-batching.js"
 import { ClientDrain } from "./client-drain.js"
 import { clientCloseForActor } from "./close-sanitizing.js"
+import { packHeaders, unpackHeaders } from "./packed-headers.js"
 import { SocketOutbox } from "./socket-outbox.js"
 import { ownBytes, type TunnelHost } from "./tunnel-host.js"
 
@@ -38,7 +41,7 @@ const NO_STATUS_RECEIVED = 1005
  */
 export class ClientSocket implements TunnelRequest, ActorSocket {
   readonly requestId = newId()
-  readonly key = idKey(this.requestId)
+  readonly key = flatString(idKey(this.requestId))
   readonly shortId: ArrayBuffer
   readonly tunnelIndex = new TunnelIndex()
   readonly actorId: string
@@ -46,16 +49,24 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   readonly #host: TunnelHost
   readonly #actor: Actor
   readonly #client: WebSocket
-  readonly #beforeWrite: () => void
+  /** The client's TCP socket, corked for the rest of the tick on each write (`corkForTick`). */
+  readonly #socket: Duplex
   readonly #path: string
-  readonly #headers: Map<string, string>
+  /** Packed: kept for the socket's life, only sent again when it reopens. */
+  readonly #headers: string
   readonly #outbox: SocketOutbox
-  readonly #drain: ClientDrain
+  /** Made on the first message for the client, dropped while hibernating with nothing held. */
+  #drain: ClientDrain | null = null
   /** The runner connection this socket is bound to (still set while its actor stops). */
   #connection: RunnerConnection | null = null
   #canHibernate = false
   #version = 0
   #reopening = false
+  /**
+   * Named in a start command whose runner holds tunnel messages until the actor started: held
+   * messages go out behind the command, before the actor reports running.
+   */
+  #replayingEarly = false
   #openTimer: NodeJS.Timeout | undefined
 
   constructor(
@@ -71,19 +82,12 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     this.#actor = actor
     this.actorId = actor.id
     this.#client = client
-    this.#beforeWrite = batchWritesPerTick(socket)
+    this.#socket = socket
     this.#path = path
-    this.#headers = headers
+    this.#headers = packHeaders(headers)
     this.#outbox = new SocketOutbox({
       maxMessages: host.options.maxPendingMessages,
       maxBytes: host.options.maxPendingBytes,
-    })
-    this.#drain = new ClientDrain({
-      highWaterBytes: host.options.clientHighWaterBytes,
-      maxBytes: host.options.maxClientBufferedBytes,
-      stallTimeoutMs: host.options.clientStallTimeoutMs,
-      pending: () => client.bufferedAmount,
-      onStuck: (why) => this.#giveUp(GatewayClose.clientTooSlow, why),
     })
     host.requests.add(this)
     actor.sockets.add(this)
@@ -129,16 +133,15 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       case "ToServerWebSocketOpen":
         this.#opened(connection, kind.val.canHibernate)
         return
-      case "ToServerWebSocketMessage":
+      case "ToServerWebSocketMessage": {
         if (this.state === "closed") return
-        this.#beforeWrite()
-        this.#client.send(
-          Buffer.from(kind.val.data),
-          { binary: kind.val.binary },
-          this.#drain.progress,
-        )
-        this.#drain.wrote(kind.val.data.byteLength, acknowledge)
+        this.#drain ??= this.#newDrain()
+        const drain = this.#drain
+        corkForTick(this.#socket)
+        this.#client.send(Buffer.from(kind.val.data), { binary: kind.val.binary }, drain.progress)
+        drain.wrote(kind.val.data.byteLength, acknowledge)
         return
+      }
       case "ToServerWebSocketMessageAck":
         this.#outbox.acknowledge(kind.val.index)
         return
@@ -158,7 +161,12 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
 
   restoreOn(connection: RunnerConnection): void {
     // Bound while still hibernating: the runner may refuse the restore with a close.
-    if (this.state === "hibernating") this.#attach(connection)
+    if (this.state !== "hibernating") return
+    this.#attach(connection)
+    if (!replaysWithStart(connection.version)) return
+    this.#version = connection.version
+    this.#replayingEarly = true
+    this.#flush()
   }
 
   actorRunning(connection: RunnerConnection, restored: boolean): void {
@@ -169,27 +177,26 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     }
     this.#attach(connection)
     this.#version = connection.version
+    this.#replayingEarly = false
     this.state = "open"
     this.#emit("wake")
     this.#flush()
   }
 
   actorStopping(): void {
-    if (this.state === "open" && this.#retains()) {
-      this.state = "hibernating"
-      this.#emit("hibernate")
-    }
+    // Stopped before it reported running: what arrives now waits for the next run.
+    this.#replayingEarly = false
+    if (this.state === "open" && this.#retains()) this.#hibernate()
   }
 
   actorGone(runnerLost: boolean): void {
-    if (this.state === "open" && this.#retains()) {
-      this.state = "hibernating"
-      this.#emit("hibernate")
-    }
+    if (this.state === "open" && this.#retains()) this.#hibernate()
     if (this.state === "hibernating") {
+      const neverRan = this.#replayingEarly
       this.#detach()
-      // The lost runner may have delivered them without saving: they must reach the actor again.
-      if (runnerLost) this.#outbox.forgetDelivery()
+      // The lost runner may have delivered them without saving, and an actor that never reported
+      // running may never have seen them: they must reach the actor again (and wake it).
+      if (runnerLost || neverRan) this.#outbox.forgetDelivery()
     } else if (this.state === "open" || this.state === "opening") {
       this.#closeClient(GatewayClose.downstreamClosed.code, GatewayClose.downstreamClosed.reason)
     }
@@ -207,13 +214,31 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       this.#closeClient(GatewayClose.shutdown.code, GatewayClose.shutdown.reason)
   }
 
+  #hibernate(): void {
+    this.state = "hibernating"
+    this.#emit("hibernate")
+    // A sleeping socket may stay for days: it keeps only what it needs to wake.
+    if (this.#drain?.idle === true) this.#drain = null
+  }
+
+  #newDrain(): ClientDrain {
+    const client = this.#client
+    return new ClientDrain({
+      highWaterBytes: this.#host.options.clientHighWaterBytes,
+      maxBytes: this.#host.options.maxClientBufferedBytes,
+      stallTimeoutMs: this.#host.options.clientStallTimeoutMs,
+      pending: () => client.bufferedAmount,
+      onStuck: (why) => this.#giveUp(GatewayClose.clientTooSlow, why),
+    })
+  }
+
   #open(connection: RunnerConnection): void {
     this.#reopening = this.state === "hibernating"
     this.#attach(connection)
     this.state = "opening"
     connection.sendTunnel(this, {
       tag: "ToClientWebSocketOpen",
-      val: { actorId: this.#actor.id, path: this.#path, headers: this.#headers },
+      val: { actorId: this.#actor.id, path: this.#path, headers: unpackHeaders(this.#headers) },
     })
     this.#openTimer = setTimeout(
       () => this.#giveUp(GatewayClose.serviceTimeout),
@@ -239,8 +264,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     if (this.state === "closed") return
     const socket = { version: connection.version, canHibernate: this.#canHibernate }
     if (this.state === "open" && closeHibernates({ ...socket, closeHibernate: close.hibernate })) {
-      this.state = "hibernating"
-      this.#emit("hibernate")
+      this.#hibernate()
       this.#detach()
       return
     }
@@ -260,7 +284,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
       this.#giveUp(GatewayClose.pendingLimitReached)
       return
     }
-    if (this.state === "open") {
+    if (this.state === "open" || this.#replayingEarly) {
       this.#flush()
     } else if (this.state === "hibernating" && this.#connection === null) {
       const runner = this.#actor.runner
@@ -307,6 +331,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
   }
 
   #detach(): void {
+    this.#replayingEarly = false
     clearTimeout(this.#openTimer)
     this.#openTimer = undefined
     this.#connection?.requests.remove(this)
@@ -342,7 +367,7 @@ export class ClientSocket implements TunnelRequest, ActorSocket {
     if (this.state === "closed") return
     const runnerId = this.#connection?.runnerId ?? null
     this.#detach()
-    this.#drain.close()
+    this.#drain?.close()
     this.state = "closed"
     this.#actor.sockets.delete(this)
     this.#host.requests.remove(this)

@@ -1,4 +1,5 @@
 import { capabilities } from "./capabilities.js"
+import { isSecondFamily } from "./runner-family.js"
 
 /**
  * The gateway's hibernation rule, defined once. Hibernation is the gateway's decision: a socket
@@ -35,4 +36,17 @@ export function numbersMessages(socket: {
   readonly canHibernate: boolean
 }): boolean {
   return capabilities(socket.version).messageIndex && keepsSocketWhileActorAway(socket)
+}
+
+/**
+ * Whether a gateway may send a hibernating socket's held messages right behind the
+ * `CommandStartActor` that names the socket for restoring, instead of waiting for the actor's
+ * `ActorStateRunning`: the runner maps the named requests to the actor before its start hook runs
+ * and holds their tunnel messages until the actor has started (v4–v7; Rivet's runners 2.0.33 and
+ * 2.2.1, and `@tunnelwire/runner`, which also holds them until the socket is restored). A wake then
+ * costs one round trip to the runner less. What v1–v3 runners do with such messages is not
+ * written down, so there the gateway still waits.
+ */
+export function replaysWithStart(version: number): boolean {
+  return isSecondFamily(version)
 }

@@ -25,7 +25,12 @@ export {
   TOKEN_SUBPROTOCOL_PREFIX,
   tokenFromSubprotocols,
 } from "./connection.js"
-export { closeHibernates, keepsSocketWhileActorAway, numbersMessages } from "./hibernation.js"
+export {
+  closeHibernates,
+  keepsSocketWhileActorAway,
+  numbersMessages,
+  replaysWithStart,
+} from "./hibernation.js"
 export { createIdMinter, ID_LENGTH, idKey, isRfc4122v4, newId } from "./ids.js"
 export {
   classifyIndex,
