@@ -15,13 +15,11 @@ import type {
   HandWrittenDowngrades,
   HandWrittenUpgrades,
 } from "../gen/migrations/v3-v4.js"
+import { MK1_PROTOCOL_VERSION } from "../semantics/runner-family.js"
 import { messageIdOfV3Id, messageIndexOfV3Id, partsOfV3Id, v3IdOf } from "./v3-v4-ids.js"
 
 /** v3 `lastCommandIdx`/`lastEventIdx` meaning "none": everything is still to be (re)sent. */
 export const NO_V3_INDEX = -1n
-
-/** What mk1 serverless init packets count as (Rivet's engine maps them to version 3). */
-export const MK1_PROTOCOL_VERSION = 3
 
 /**
  * The v3 ids the upgrades below only copy parts out of (v3-v4-ids.ts), never keep: the versioned

@@ -1,5 +1,10 @@
-import { MK1_PROTOCOL_VERSION } from "../migrations/v3-to-v4.js"
 import { capabilities } from "./capabilities.js"
+
+/**
+ * What mk1 serverless init packets count as (Rivet's engine maps them to version 3). Defined here,
+ * not in the v3 → v4 converters, which a user's `bump` may rewrite.
+ */
+export const MK1_PROTOCOL_VERSION = 3
 
 // Rivet's engine treats v1–v3 and v4+ as two protocols ("mk1" and "mk2": `is_mk2(v) = v > 3`), each
 // with its own runner workflow, ping direction and bookkeeping. What a gateway does differently
